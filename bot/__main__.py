@@ -1,0 +1,135 @@
+"""Command line: python -m bot run | shell | train | eval | kb | i18n."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import uuid
+from pathlib import Path
+
+from bot.settings import get_settings
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from bot.training import train
+
+    train(get_settings(), force=args.force)
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from bot.runner import Stack, chat
+
+    settings = get_settings()
+    stack = Stack(settings)
+    stack.start()
+    interactive = sys.stdin.isatty() and not args.no_shell and not settings.telegram_token
+    if interactive:
+        try:
+            chat(stack.rest_url, sender=f"shell-{uuid.uuid4().hex[:8]}")
+        finally:
+            stack.stop()
+        return 0
+    return stack.wait()
+
+
+def _cmd_shell(args: argparse.Namespace) -> int:
+    from bot.runner import Stack, _healthy, chat
+
+    settings = get_settings()
+    if _healthy(f"http://{settings.host}:{settings.rasa_port}/"):
+        chat(f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook", sender=f"shell-{uuid.uuid4().hex[:8]}")
+        return 0
+    stack = Stack(settings, quiet=True)
+    stack.start()
+    try:
+        chat(stack.rest_url, sender=f"shell-{uuid.uuid4().hex[:8]}")
+    finally:
+        stack.stop()
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import evaluate, print_summary, write_json
+
+    report = evaluate(Path(args.cases), get_settings())
+    if args.json:
+        write_json(report, Path(args.json))
+    print_summary(report)
+    return 0
+
+
+def _cmd_kb(args: argparse.Namespace) -> int:
+    from bot.knowledge.cli import run_kb
+
+    return run_kb(args)
+
+
+def _cmd_i18n(args: argparse.Namespace) -> int:
+    from bot.i18n.catalogs import compile_all, missing_messages, update
+
+    settings = get_settings()
+    source = settings.root / "bot"
+    if args.action == "update":
+        update(settings.locales_dir, source)
+        print(f"updated catalogs in {settings.locales_dir}")
+        return 0
+    problems = compile_all(settings.locales_dir)
+    missing = missing_messages(settings.locales_dir, source)
+    for lang, ids in missing.items():
+        for msgid in ids:
+            problems.append(f"{lang}: not translated: {msgid!r}")
+    for problem in problems:
+        print(f"i18n: {problem}", file=sys.stderr)
+    if args.action == "check" and problems:
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Wegweiser assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="start the Rasa server and action server (and a terminal chat)")
+    p.add_argument("--no-shell", action="store_true", help="do not open the terminal chat")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("shell", help="terminal chat with the assistant")
+    p.set_defaults(func=_cmd_shell)
+
+    p = sub.add_parser("train", help="train the model if its inputs changed")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("eval", help="run evaluation cases through the whole assistant")
+    p.add_argument("cases", help="YAML file of cases (see shared/eval/README.md)")
+    p.add_argument("--json", help="write the results to this JSON file")
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("kb", help="knowledge base tools")
+    kb = p.add_subparsers(dest="kb_command", required=True)
+    c = kb.add_parser("check", help="validate knowledge/ and print path:line findings")
+    c.add_argument("directory", nargs="?")
+    s = kb.add_parser("show", help="the exact reply a person would get")
+    s.add_argument("topic")
+    s.add_argument("--lang", default="de")
+    s.add_argument("--region")
+    p.set_defaults(func=_cmd_kb)
+
+    p = sub.add_parser("i18n", help="gettext catalogs")
+    p.add_argument("action", choices=["update", "compile", "check"])
+    p.set_defaults(func=_cmd_i18n)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

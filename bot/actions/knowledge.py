@@ -1,0 +1,114 @@
+"""Answer orientation topics from the knowledge base, with the local services of the person's region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.base import WegweiserAction, knowledge, language_of, region_buttons, send
+from bot.actions.handoff import handoff_reply
+from bot.i18n import gettext_for
+from bot.knowledge.render import Reply, region_display_name, render_topic
+from bot.names import (
+    ACTION_ANSWER_TOPIC,
+    ACTION_ASK_REGION,
+    ACTION_SET_REGION,
+    OUTCOME_HANDOFF,
+    SLOT_FAILED_TURNS,
+    SLOT_PENDING_TOPIC,
+    topic_from_intent,
+)
+
+
+def ask_region_reply(lang: str, topic: str | None) -> Reply:
+    """The question for the region."""
+    _ = gettext_for(lang)
+    return Reply(messages=[_("Where do you live? Tell me your city or town, and I will name the offices there.")],
+                 topic=topic, lang=lang)
+
+
+class ActionAnswerTopic(WegweiserAction):
+    """Answer the topic of the recognised intent."""
+
+    def name(self) -> str:
+        """Action name."""
+        return ACTION_ANSWER_TOPIC
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        """Send the topic answer; ask for the region when a local office is needed and unknown."""
+        lang = language_of(tracker)
+        kb = knowledge()
+        intent = (tracker.latest_message or {}).get("intent", {}).get("name")
+        topic = topic_from_intent(intent)
+        if topic not in kb.scope.topics:
+            # a topic intent without knowledge must not happen; say so instead of guessing
+            _ = gettext_for(lang)
+            dispatcher.utter_message(text=_("Sorry, I have no information on this yet."))
+            return self.language_events(tracker, lang)
+        region = self.region(tracker)
+        reply = render_topic(kb, topic, lang, region)
+        events: list[EventType] = [SlotSet(SLOT_FAILED_TURNS, 0.0), *self.language_events(tracker, lang)]
+        needs_region = kb.scope.topics[topic].local and not region
+        policy = kb.scope.topics[topic].handoff
+        if needs_region:
+            question = ask_region_reply(lang, topic)
+            reply.messages.extend(question.messages)
+            send(dispatcher, reply, buttons=region_buttons(kb, lang))
+            events.append(SlotSet(SLOT_PENDING_TOPIC, topic))
+            return events
+        send(dispatcher, reply)
+        if policy in ("always", "urgent"):
+            send(dispatcher, handoff_reply(kb, lang, region, topic=topic))
+        events.append(SlotSet(SLOT_PENDING_TOPIC, None))
+        return events
+
+
+class ActionSetRegion(WegweiserAction):
+    """The person told their region: confirm it and finish what was waiting for it."""
+
+    def name(self) -> str:
+        """Action name."""
+        return ACTION_SET_REGION
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        """Confirm the region, then answer the pending topic's local part."""
+        lang = language_of(tracker)
+        kb = knowledge()
+        _ = gettext_for(lang)
+        region = self.region(tracker)
+        events = self.language_events(tracker, lang)
+        if not region:
+            send(dispatcher, Reply(messages=[_("I do not know this place yet. I can help in these regions:")], lang=lang),
+                 buttons=region_buttons(kb, lang))
+            return events
+        pending = tracker.get_slot(SLOT_PENDING_TOPIC)
+        confirmation = _("Thank you. I will now show offices in {region}.").format(
+            region=region_display_name(kb, region))
+        if pending == OUTCOME_HANDOFF:
+            send(dispatcher, Reply(messages=[confirmation], lang=lang))
+            send(dispatcher, handoff_reply(kb, lang, region))
+        elif pending in kb.scope.topics:
+            local = render_topic(kb, pending, lang, region)
+            # the general answer was sent already: only the local part is new
+            local.messages = [confirmation] + local.messages[1:]
+            send(dispatcher, local)
+        else:
+            send(dispatcher, Reply(messages=[confirmation + " " + _("What would you like to know?")], lang=lang))
+        return [*events, SlotSet(SLOT_PENDING_TOPIC, None)]
+
+
+class ActionAskRegion(WegweiserAction):
+    """Ask where the person lives (also used to change the region)."""
+
+    def name(self) -> str:
+        """Action name."""
+        return ACTION_ASK_REGION
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        """Ask with one button per region."""
+        lang = language_of(tracker)
+        send(dispatcher, ask_region_reply(lang, None), buttons=region_buttons(knowledge(), lang))
+        return self.language_events(tracker, lang)

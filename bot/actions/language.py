@@ -1,0 +1,43 @@
+"""Let the person choose the language of the conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import SUPPORTED_LANGUAGES
+from bot.actions.base import WegweiserAction, language_of, send
+from bot.i18n import gettext_for
+from bot.knowledge.render import Reply
+from bot.lang.choice import normalise_language_code
+from bot.lang.names import AUTONYMS
+from bot.names import ACTION_CHOOSE_LANGUAGE, INTENT_CHOOSE_LANGUAGE, SLOT_CONVERSATION_LANGUAGE, SLOT_LANGUAGE
+
+
+def language_buttons() -> list[dict[str, Any]]:
+    """Each language in its own name."""
+    return [{"title": AUTONYMS[code], "payload": f'/{INTENT_CHOOSE_LANGUAGE}{{"language":"{code}"}}'}
+            for code in SUPPORTED_LANGUAGES]
+
+
+class ActionChooseLanguage(WegweiserAction):
+    """Switch to the named language, or offer the list."""
+
+    def name(self) -> str:
+        """Action name."""
+        return ACTION_CHOOSE_LANGUAGE
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        """Confirm in the new language, or show the buttons in the current one."""
+        chosen = normalise_language_code(next(tracker.get_latest_entity_values("language"), None))
+        if chosen:
+            _ = gettext_for(chosen)
+            send(dispatcher, Reply(messages=[_("OK, from now on I will write in English.")], lang=chosen))
+            return [SlotSet(SLOT_LANGUAGE, chosen), SlotSet(SLOT_CONVERSATION_LANGUAGE, chosen)]
+        lang = language_of(tracker)
+        _ = gettext_for(lang)
+        send(dispatcher, Reply(messages=[_("Which language do you want?")], lang=lang), buttons=language_buttons())
+        return [SlotSet(SLOT_LANGUAGE, None), *self.language_events(tracker, lang)]

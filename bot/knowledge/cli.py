@@ -1,0 +1,34 @@
+"""`python -m bot kb check|show`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.knowledge.loader import ERROR, load_knowledge
+from bot.knowledge.render import render_topic
+from bot.settings import get_settings
+
+
+def run_kb(args: argparse.Namespace) -> int:
+    """Dispatch the kb subcommands."""
+    settings = get_settings()
+    directory = Path(args.directory).resolve() if getattr(args, "directory", None) else settings.knowledge_dir
+    kb, findings = load_knowledge(directory)
+    if args.kb_command == "check":
+        for finding in findings:
+            print(finding.format(Path.cwd()))
+        errors = sum(1 for f in findings if f.level == ERROR)
+        print(f"{errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
+        return 1 if errors else 0
+    if kb is None:
+        for finding in findings:
+            print(finding.format(Path.cwd()), file=sys.stderr)
+        return 1
+    if args.topic not in kb.scope.topics:
+        print(f"unknown topic {args.topic!r}; topics: {', '.join(kb.scope.topics)}", file=sys.stderr)
+        return 2
+    reply = render_topic(kb, args.topic, args.lang, args.region)
+    print("\n\n---\n\n".join(reply.messages))
+    return 0

@@ -1,0 +1,53 @@
+"""Opening hours in OpenStreetMap syntax: open now, next opening, formatted for the reply language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from opening_hours import OpeningHours, ParserError
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+class HoursError(ValueError):
+    """An opening_hours value that does not parse."""
+
+
+@dataclass(frozen=True)
+class HoursState:
+    """Whether a place is open at a moment, and when that changes (Berlin local time, naive)."""
+
+    open: bool
+    unknown: bool
+    next_change: dt.datetime | None
+
+
+def parse(expression: str) -> OpeningHours:
+    """Parse an OSM opening_hours expression; raise HoursError if it does not parse."""
+    try:
+        return OpeningHours(expression)
+    except (ParserError, ValueError, TypeError) as exc:
+        raise HoursError(str(exc)) from exc
+
+
+def state(expression: str, now: dt.datetime | None = None) -> HoursState:
+    """State of the opening hours at `now` (any timezone; evaluated in Europe/Berlin)."""
+    hours = parse(expression)
+    local = (now or dt.datetime.now(tz=BERLIN)).astimezone(BERLIN).replace(tzinfo=None)
+    return HoursState(
+        open=bool(hours.is_open(local)),
+        unknown=bool(hours.is_unknown(local)),
+        next_change=hours.next_change(local),
+    )
+
+
+def format_moment(moment: dt.datetime, lang: str, now: dt.datetime | None = None) -> tuple[str, str]:
+    """(day, time) for the reply language, e.g. ('Dienstag, 24.11.', '07:30')."""
+    today = (now or dt.datetime.now(tz=BERLIN)).astimezone(BERLIN).date()
+    day = format_date(moment.date(), format="EEEE, d MMMM", locale=lang)
+    if moment.date() == today:
+        day = ""
+    return day, format_time(moment.time(), format="short", locale=lang)

@@ -1,0 +1,310 @@
+"""Load and validate `knowledge/`; every problem is a finding with `path:line`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot import SUPPORTED_LANGUAGES
+from bot.knowledge.model import (
+    NATIONAL,
+    SOURCE_LANGUAGE,
+    KnowledgeBase,
+    Link,
+    Review,
+    Service,
+    Source,
+    TopicText,
+)
+from bot.knowledge.yamlines import LineDict, YamlFileError, line_of, load_yaml
+from bot.regions import RegionFileError, load_region_gazetteer
+from bot.scope import Scope, load_scope
+
+ERROR = "error"
+WARNING = "warning"
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"]*$")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$", re.IGNORECASE)
+_SERVICE_ID = re.compile(r"^[a-z0-9-]+/[a-z0-9-]+$")
+APPOINTMENT_VALUES = ("required", "recommended", "not_required", "unknown")
+REVIEW_STATUSES = ("verified", "unverified")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem an editor can act on."""
+
+    path: Path
+    line: int
+    level: str
+    message: str
+
+    def format(self, root: Path | None = None) -> str:
+        """`path:line: level: message`, with the path relative to `root` where possible."""
+        path = self.path
+        if root is not None:
+            try:
+                path = self.path.relative_to(root)
+            except ValueError:
+                pass
+        return f"{path}:{self.line}: {self.level}: {self.message}"
+
+
+class KnowledgeError(RuntimeError):
+    """The knowledge base has errors and cannot be served."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        errors = [f for f in findings if f.level == ERROR]
+        super().__init__("; ".join(f.format() for f in errors[:5]))
+        self.findings = findings
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(self, path: Path, line: int, level: str, message: str) -> None:
+        self.findings.append(Finding(path, line, level, message))
+
+    def error(self, path: Path, line: int, message: str) -> None:
+        self.add(path, line, ERROR, message)
+
+    def warn(self, path: Path, line: int, message: str) -> None:
+        self.add(path, line, WARNING, message)
+
+
+def _str_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+    return (str(value).strip(),)
+
+
+def _review(data: LineDict, path: Path, out: _Collector) -> Review:
+    raw = data.get("review")
+    if not isinstance(raw, dict):
+        out.error(path, line_of(data), "missing 'review' (reviewed_on, status)")
+        return Review(None, "unverified")
+    status = str(raw.get("status", "")).strip()
+    if status not in REVIEW_STATUSES:
+        out.error(path, line_of(raw, "status"), f"review status must be one of {', '.join(REVIEW_STATUSES)}")
+        status = "unverified"
+    reviewed = raw.get("reviewed_on")
+    if isinstance(reviewed, str):
+        try:
+            reviewed = dt.date.fromisoformat(reviewed)
+        except ValueError:
+            out.error(path, line_of(raw, "reviewed_on"), f"reviewed_on {reviewed!r} is not a date (YYYY-MM-DD)")
+            reviewed = None
+    if not isinstance(reviewed, dt.date):
+        reviewed = None
+    return Review(reviewed, status, str(raw.get("note") or ""))
+
+
+def _load_topic_file(path: Path, scope: Scope, out: _Collector) -> TopicText | None:
+    try:
+        data = load_yaml(path)
+    except YamlFileError as exc:
+        out.error(path, exc.line, exc.message)
+        return None
+    if not isinstance(data, LineDict):
+        out.error(path, 1, "expected a mapping with topic, lang, title, answer ...")
+        return None
+    topic_id, lang = path.parent.name, path.stem
+    ok = True
+    if data.get("topic") != topic_id:
+        out.error(path, line_of(data, "topic"), f"'topic' must be {topic_id!r} (the folder name)")
+        ok = False
+    if topic_id not in scope.topics:
+        out.error(path, 1, f"unknown topic id {topic_id!r} (not in scope.yml)")
+        ok = False
+    if data.get("lang") != lang:
+        out.error(path, line_of(data, "lang"), f"'lang' must be {lang!r} (the file name)")
+        ok = False
+    for key in ("title", "answer"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            out.error(path, line_of(data, key), f"'{key}' is missing or empty")
+            ok = False
+    links: list[Link] = []
+    for i, raw in enumerate(data.get("links") or []):
+        if not isinstance(raw, dict) or not raw.get("url"):
+            out.error(path, line_of(data, "links"), f"link {i + 1} needs 'label' and 'url'")
+            continue
+        url = str(raw["url"]).strip()
+        if not _URL.match(url):
+            out.error(path, line_of(raw, "url"), f"not a valid URL: {url!r}")
+        links.append(Link(label=str(raw.get("label") or url).strip(), url=url))
+    version = data.get("version")
+    source_version = data.get("source_version")
+    if lang == SOURCE_LANGUAGE:
+        if not isinstance(version, int) or version < 1:
+            out.error(path, line_of(data, "version"), "the German source needs 'version: N' (a whole number)")
+            ok = False
+    elif not isinstance(source_version, int):
+        out.error(path, line_of(data, "source_version"),
+                  "a translation needs 'source_version: N' (the version of de.yml it translates)")
+        ok = False
+    review = _review(data, path, out)
+    if not ok:
+        return None
+    return TopicText(
+        topic=topic_id,
+        lang=lang,
+        title=data["title"].strip(),
+        answer=data["answer"].strip(),
+        steps=_str_list(data.get("steps")),
+        bring=_str_list(data.get("bring")),
+        links=tuple(links),
+        sources=_str_list(data.get("sources")),
+        review=review,
+        version=version if isinstance(version, int) else None,
+        source_version=source_version if isinstance(source_version, int) else None,
+        path=path,
+        line=data.line,
+    )
+
+
+def _coordinates(raw: Any) -> tuple[float, float] | None:
+    if isinstance(raw, list) and len(raw) == 2:
+        try:
+            return float(raw[0]), float(raw[1])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _load_service(raw: LineDict, region: str, path: Path, scope: Scope, out: _Collector) -> Service | None:
+    sid = str(raw.get("id") or "")
+    if not _SERVICE_ID.match(sid):
+        out.error(path, line_of(raw, "id"), f"service id {sid!r} must look like 'region/name' (a-z, 0-9, -)")
+        return None
+    if not sid.startswith(region + "/"):
+        out.error(path, line_of(raw, "id"), f"service id {sid!r} must start with the file's region {region!r}/")
+    name = str(raw.get("name") or "").strip()
+    if not name:
+        out.error(path, line_of(raw), f"{sid}: 'name' is missing")
+        return None
+    topics = _str_list(raw.get("topics"))
+    for topic in topics:
+        if topic not in scope.topics:
+            out.error(path, line_of(raw, "topics"), f"{sid}: unknown topic id {topic!r}")
+    appointment = str(raw.get("appointment") or "unknown")
+    if appointment not in APPOINTMENT_VALUES:
+        out.error(path, line_of(raw, "appointment"),
+                  f"{sid}: appointment must be one of {', '.join(APPOINTMENT_VALUES)}")
+        appointment = "unknown"
+    website = raw.get("website")
+    if website and not _URL.match(str(website)):
+        out.error(path, line_of(raw, "website"), f"{sid}: not a valid URL: {website!r}")
+    email = raw.get("email")
+    if email and not _EMAIL.match(str(email)):
+        out.error(path, line_of(raw, "email"), f"{sid}: not a valid e-mail address: {email!r}")
+    sources: list[Source] = []
+    for item in raw.get("sources") or []:
+        if isinstance(item, dict) and item.get("url"):
+            sources.append(Source(str(item["url"]), str(item["read_on"]) if item.get("read_on") else None))
+        elif isinstance(item, str):
+            sources.append(Source(item))
+    return Service(
+        id=sid,
+        region=region,
+        name=name,
+        kind=str(raw.get("kind") or "office"),
+        topics=topics,
+        address=str(raw["address"]).strip() if raw.get("address") else None,
+        coordinates=_coordinates(raw.get("coordinates")),
+        phones=_str_list(raw.get("phones")),
+        email=str(email) if email else None,
+        website=str(website) if website else None,
+        opening_hours=str(raw["opening_hours"]).strip() if raw.get("opening_hours") else None,
+        appointment=appointment,
+        languages=_str_list(raw.get("languages")),
+        sources=tuple(sources),
+        review=_review(raw, path, out),
+        path=path,
+        line=raw.line,
+    )
+
+
+def _load_services(path: Path, scope: Scope, out: _Collector) -> list[Service]:
+    try:
+        data = load_yaml(path)
+    except YamlFileError as exc:
+        out.error(path, exc.line, exc.message)
+        return []
+    if not isinstance(data, LineDict) or not isinstance(data.get("services"), list):
+        out.error(path, 1, "expected 'region:' and a list 'services:'")
+        return []
+    region = str(data.get("region") or "")
+    if region != path.stem:
+        out.error(path, line_of(data, "region"), f"'region' must be {path.stem!r} (the file name)")
+    if region != NATIONAL and region not in scope.regions:
+        out.error(path, line_of(data, "region"), f"unknown region id {region!r} (not in scope.yml)")
+        return []
+    services = []
+    for raw in data["services"]:
+        if not isinstance(raw, LineDict):
+            out.error(path, line_of(data, "services"), "each service must be a mapping")
+            continue
+        service = _load_service(raw, region, path, scope, out)
+        if service:
+            services.append(service)
+    return services
+
+
+def fingerprint(directory: Path) -> str:
+    """Changes whenever any knowledge file's name, size or modification time changes."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*.yml")):
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Finding]]:
+    """Load everything; returns (None, findings) when there are errors."""
+    out = _Collector()
+    scope_path = directory / "scope.yml"
+    try:
+        scope = load_scope(scope_path)
+    except Exception as exc:  # noqa: BLE001 - any broken scope file is one finding
+        out.error(scope_path, 1, f"cannot read the scope: {exc}")
+        return None, out.findings
+    try:
+        regions = load_region_gazetteer(directory / "regions.yml", set(scope.regions))
+    except RegionFileError as exc:
+        out.error(directory / "regions.yml", 1, str(exc))
+        return None, out.findings
+
+    texts: dict[tuple[str, str], TopicText] = {}
+    for path in sorted((directory / "topics").glob("*/*.yml")):
+        if path.stem not in SUPPORTED_LANGUAGES:
+            out.warn(path, 1, f"language {path.stem!r} is not supported by the assistant yet; ignored")
+            continue
+        text = _load_topic_file(path, scope, out)
+        if text:
+            texts[(text.topic, text.lang)] = text
+
+    services: dict[str, Service] = {}
+    for path in sorted((directory / "services").glob("*.yml")):
+        for service in _load_services(path, scope, out):
+            if service.id in services:
+                other = services[service.id]
+                out.error(path, service.line, f"duplicate service id {service.id!r} (also {other.path}:{other.line})")
+                continue
+            services[service.id] = service
+
+    for topic in scope.topics:
+        if (topic, SOURCE_LANGUAGE) not in texts:
+            out.error(directory / "topics" / topic / "de.yml", 1, f"topic {topic!r} has no German source text")
+
+    if any(f.level == ERROR for f in out.findings):
+        return None, out.findings
+    kb = KnowledgeBase(scope=scope, texts=texts, services=services, regions=regions,
+                       loaded_at=time.time(), fingerprint=fingerprint(directory))
+    return kb, out.findings

@@ -1,0 +1,1 @@
+"""Language detection and the choice of reply language."""

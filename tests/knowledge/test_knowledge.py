@@ -1,0 +1,93 @@
+"""The shipped knowledge base loads, covers everything, and broken edits are reported with path:line."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import SUPPORTED_LANGUAGES
+from bot.knowledge.loader import ERROR, load_knowledge
+from bot.knowledge.render import render_topic
+from bot.knowledge.store import KnowledgeStore
+from bot.settings import get_settings
+
+SHARED_SCOPE = Path(__file__).resolve().parents[3] / "shared" / "scope" / "topics.yml"
+
+
+@pytest.fixture(scope="module")
+def kb():  # type: ignore[no-untyped-def]
+    kb, findings = load_knowledge(get_settings().knowledge_dir)
+    assert kb is not None, [f.format() for f in findings if f.level == ERROR]
+    return kb
+
+
+@pytest.mark.skipif(not SHARED_SCOPE.exists(), reason="shared/ is not beside this checkout")
+def test_scope_is_the_shared_one() -> None:
+    assert (get_settings().knowledge_dir / "scope.yml").read_text() == SHARED_SCOPE.read_text()
+
+
+def test_every_topic_in_every_language(kb) -> None:  # type: ignore[no-untyped-def]
+    missing = [(t, lang) for t in kb.scope.topics for lang in SUPPORTED_LANGUAGES if (t, lang) not in kb.texts]
+    assert missing == []
+
+
+def test_every_local_topic_has_a_service_in_every_region(kb) -> None:  # type: ignore[no-untyped-def]
+    missing = [(t, r) for t, topic in kb.scope.topics.items() if topic.local
+               for r in kb.scope.regions if not kb.local_services(t, r)]
+    assert missing == []
+
+
+def test_detmold_falls_back_to_kreis_lippe(kb) -> None:  # type: ignore[no-untyped-def]
+    services = kb.local_services("driving-licence", "detmold")
+    assert services and {s.region for s in services} <= {"detmold", "kreis-lippe"}
+
+
+def test_answer_names_local_office_in_the_persons_language(kb) -> None:  # type: ignore[no-untyped-def]
+    reply = render_topic(kb, "immigration-office", "uk", "bielefeld")
+    assert reply.services and all(s.region == "bielefeld" for s in reply.services if s.region != "national")
+    assert "Bielefeld" in "\n".join(reply.messages)
+    assert kb.texts[("immigration-office", "uk")].title in reply.messages[0]
+
+
+def test_rtl_reply_isolates_links(kb) -> None:  # type: ignore[no-untyped-def]
+    reply = render_topic(kb, "housing", "ar", "bielefeld")
+    assert "\u2066https://" in "\n".join(reply.messages)
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(get_settings().knowledge_dir, target)
+    return target
+
+
+def test_broken_file_gives_path_and_line(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    path = directory / "topics" / "housing" / "fa.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = "title: [unclosed"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kb, findings = load_knowledge(directory)
+    assert kb is None
+    errors = [f for f in findings if f.level == ERROR]
+    assert errors and errors[0].path == path and errors[0].line >= 3
+
+
+def test_unknown_topic_in_service_is_reported(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    path = directory / "services" / "bielefeld.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("topics: [", "topics: [no-such-topic, ", 1), encoding="utf-8")
+    _kb, findings = load_knowledge(directory)
+    assert any("no-such-topic" in f.message and f.path == path and f.line > 1 for f in findings)
+
+
+def test_store_keeps_serving_last_good_version_and_picks_up_edits(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    store = KnowledgeStore(directory, interval=0)
+    title = store.get().texts[("housing", "de")].title
+    path = directory / "topics" / "housing" / "de.yml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text("topic: housing\n  broken: [\n", encoding="utf-8")
+    assert store.get().texts[("housing", "de")].title == title
+    path.write_text(original.replace(f"title: {title}", "title: Neue Überschrift"), encoding="utf-8")
+    assert store.get().texts[("housing", "de")].title == "Neue Überschrift"

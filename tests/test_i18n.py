@@ -1,0 +1,25 @@
+"""Every supported language's catalog loads and translates every message the code uses."""
+
+import pytest
+
+from bot import SUPPORTED_LANGUAGES
+from bot.i18n import CatalogMissing, translations
+from bot.i18n.catalogs import extract, missing_messages
+from bot.settings import get_settings
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_catalog_loads_and_is_complete(lang: str) -> None:
+    settings = get_settings()
+    catalog = translations(lang)
+    messages = [m.id for m in extract(settings.root / "bot") if m.id]
+    assert messages
+    assert missing_messages(settings.locales_dir, settings.root / "bot").get(lang) is None
+    if lang != "en":
+        translated = [catalog.gettext(str(m)) for m in messages]
+        assert sum(t != m for t, m in zip(translated, messages)) == len(messages)
+
+
+def test_missing_catalog_is_an_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(CatalogMissing):
+        translations("de", tmp_path)

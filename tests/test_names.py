@@ -1,0 +1,37 @@
+"""Names used from Python exist in the domain, and every topic has an intent and a rule."""
+
+from pathlib import Path
+
+import yaml
+
+from bot import names
+from bot.scope import get_scope
+from bot.settings import get_settings
+
+
+def _domain() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((get_settings().root / "domain.yml").read_text())
+
+
+def test_constants_exist_in_domain() -> None:
+    domain = _domain()
+    for key, value in vars(names).items():
+        if key.startswith("INTENT_") and value != names.INTENT_FALLBACK:
+            assert value in domain["intents"], value
+        if key.startswith("SLOT_"):
+            assert value in domain["slots"], value
+        if key.startswith("ACTION_"):
+            assert value in domain["actions"], value
+
+
+def test_every_topic_has_intent_rule_and_training_data() -> None:
+    root = get_settings().root
+    intents = set(_domain()["intents"])
+    rules = (root / "data" / "rules" / "topics.yml").read_text()
+    for topic in get_scope().topics:
+        intent = names.topic_intent(topic)
+        assert intent in intents
+        assert f"intent: {intent}\n" in rules
+        assert names.topic_from_intent(intent) == topic
+        for lang_dir in sorted(Path(root / "data" / "nlu").iterdir()):
+            assert f"intent: {intent}\n" in (lang_dir / "topics.yml").read_text(), (lang_dir.name, intent)
