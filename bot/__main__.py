@@ -55,6 +55,7 @@ def _cmd_shell(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     from bot.evaluation import evaluate, print_summary, write_json
 
     report = evaluate(Path(args.cases), get_settings())

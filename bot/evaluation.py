@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import uuid
 from collections import defaultdict
@@ -58,12 +59,17 @@ def score_case(case: dict[str, Any], answer: dict[str, Any], scope: Scope, detec
 
 async def _run_cases(cases: list[dict[str, Any]], settings: Settings, actions_url: str) -> list[dict[str, Any]]:
     from rasa.core.agent import load_agent
+    from rasa.utils.common import configure_logging_and_warnings
+
+    configure_logging_and_warnings(logging.WARNING)
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.core.utils import AvailableEndpoints
     from rasa.shared.core.events import BotUttered, SlotSet
     from rasa.utils.endpoints import EndpointConfig
 
-    agent = await load_agent(model_path=str(model_path(settings)), action_endpoint=EndpointConfig(url=actions_url))
+    endpoints = AvailableEndpoints(action=EndpointConfig(url=actions_url))
+    agent = await load_agent(model_path=str(model_path(settings)), endpoints=endpoints)
     agent.tracker_store = InMemoryTrackerStore(agent.domain)
     agent.processor.tracker_store = agent.tracker_store  # type: ignore[union-attr]
     results = []

@@ -12,11 +12,7 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _ARABIC_PREFIXES = ("وب", "ول", "وف", "ب", "ل", "و", "ف", "ك")
 # words after which an ambiguous place name ("Lage", "Horn") is taken as a place
 PLACE_PREPOSITIONS = frozenset(
-    "in im nach aus bei von to from at near live living wohne wohnen lebe leben "
-    "в во у із з зі из до на "
-    "في من الى إلى ب "
-    "در از به "
-    "da de den dan".split()
+    ["in", "im", "nach", "aus", "bei", "von", "to", "from", "at", "near", "live", "living", "wohne", "wohnen", "lebe", "leben", "в", "во", "у", "із", "з", "зі", "из", "до", "на", "في", "من", "الى", "إلى", "ب", "در", "از", "به", "da", "de", "den", "dan"]
 )
 MAX_TOKENS = 300
 

@@ -52,11 +52,16 @@ class Stack:
         host = settings.host
         py = sys.executable
         settings.state_dir.mkdir(parents=True, exist_ok=True)
+        # endpoints.yml names the action server port as ${WEGWEISER_ACTIONS_PORT}; Rasa reads a resolved copy
+        endpoints = settings.state_dir / f"endpoints-{settings.rasa_port}.yml"
+        template = (settings.root / "endpoints.yml").read_text(encoding="utf-8")
+        endpoints.write_text(template.replace("${WEGWEISER_ACTIONS_PORT}", str(settings.actions_port)),
+                             encoding="utf-8")
         self.children = [
             Child("actions", [py, "-m", "rasa_sdk", "--actions", "bot.actions", "-p", str(settings.actions_port)],
                   f"http://{host}:{settings.actions_port}/health"),
             Child("rasa", [py, "-m", "rasa", "run", "-m", str(model_path(settings)), "--enable-api",
-                           "-i", host, "-p", str(settings.rasa_port), "--endpoints", "endpoints.yml",
+                           "-i", host, "-p", str(settings.rasa_port), "--endpoints", str(endpoints),
                            "--credentials", "credentials.yml", *extra_rasa_args],
                   f"http://{host}:{settings.rasa_port}/"),
         ]
@@ -150,7 +155,8 @@ def chat(url: str, sender: str = "local-shell") -> None:
         for message in messages:
             if message.get("text"):
                 print(f"bot> {message['text']}\n")
-            for button in message.get("buttons") or []:  # type: ignore[union-attr]
+            raw_buttons = message.get("buttons")
+            for button in raw_buttons if isinstance(raw_buttons, list) else []:
                 buttons.append(button)
                 print(f"   [{len(buttons)}] {button['title']}")
         if buttons:

@@ -15,7 +15,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 MODEL_NAME = "wegweiser"
 # what the trained model depends on: a change here needs a new model; knowledge/ does not
-INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu", "bot/lang/detect.py")
+INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu")
 
 
 def training_fingerprint(root: Path) -> str:
@@ -64,7 +64,7 @@ def train(settings: Settings, force: bool = False) -> float | None:
     print("==> training the model", flush=True)
     started = time.monotonic()
     cmd = [sys.executable, "-m", "rasa", "train", "--fixed-model-name", MODEL_NAME, "--out", str(settings.models_dir),
-           "--config", "config.yml", "--domain", "domain.yml", "--data", "data", "--force"]
+           "--config", "config.yml", "--domain", "domain.yml", "--data", "data"]
     result = subprocess.run(cmd, cwd=settings.root, env=rasa_env(settings), check=False)
     if result.returncode != 0 or not model_path(settings).is_file():
         raise SystemExit(f"training failed (exit code {result.returncode})")

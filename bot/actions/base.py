@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from abc import ABC
+from abc import ABC, abstractmethod
 from functools import lru_cache
 from typing import Any
 
@@ -84,6 +84,10 @@ def region_buttons(kb: KnowledgeBase, lang: str) -> list[dict[str, Any]]:
 
 class WegweiserAction(Action, ABC):
     """Base of the assistant's actions: remembers the reply language of every turn."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """Action name (abstract, so rasa-sdk does not register this base)."""
 
     def language_events(self, tracker: Tracker, lang: str) -> list[EventType]:
         """Remember the language this turn was answered in."""

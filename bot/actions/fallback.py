@@ -12,7 +12,14 @@ from bot.actions.base import WegweiserAction, knowledge, language_of, send
 from bot.actions.handoff import handoff_reply
 from bot.i18n import gettext_for
 from bot.knowledge.render import Reply
-from bot.names import ACTION_LOW_CONFIDENCE, INTENT_REQUEST_HUMAN, SLOT_FAILED_TURNS, topic_from_intent
+from bot.names import (
+    ACTION_LOW_CONFIDENCE,
+    INTENT_REQUEST_HUMAN,
+    OUTCOME_HANDOFF,
+    SLOT_FAILED_TURNS,
+    SLOT_PENDING_TOPIC,
+    topic_from_intent,
+)
 
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.05
@@ -54,8 +61,10 @@ class ActionLowConfidence(WegweiserAction):
         if failed >= 2:
             send(dispatcher, Reply(messages=[_("Sorry, I still do not understand. A person can help you better.")],
                                    lang=lang))
-            send(dispatcher, handoff_reply(kb, lang, self.region(tracker)))
-            return [*events, SlotSet(SLOT_FAILED_TURNS, 0.0)]
+            region = self.region(tracker)
+            send(dispatcher, handoff_reply(kb, lang, region))
+            pending = [] if region else [SlotSet(SLOT_PENDING_TOPIC, OUTCOME_HANDOFF)]
+            return [*events, SlotSet(SLOT_FAILED_TURNS, 0.0), *pending]
         text = _("I am not sure I understood. Do you mean one of these? You can also write your question "
                  "in other words.")
         send(dispatcher, Reply(messages=[text], topic=None, lang=lang), buttons=buttons)

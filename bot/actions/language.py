@@ -14,7 +14,12 @@ from bot.i18n import gettext_for
 from bot.knowledge.render import Reply
 from bot.lang.choice import normalise_language_code
 from bot.lang.names import AUTONYMS
-from bot.names import ACTION_CHOOSE_LANGUAGE, INTENT_CHOOSE_LANGUAGE, SLOT_CONVERSATION_LANGUAGE, SLOT_LANGUAGE
+from bot.names import (
+    ACTION_CHOOSE_LANGUAGE,
+    INTENT_CHOOSE_LANGUAGE,
+    SLOT_CONVERSATION_LANGUAGE,
+    SLOT_LANGUAGE,
+)
 
 
 def language_buttons() -> list[dict[str, Any]]:

@@ -15,17 +15,17 @@ from bot.settings import get_settings
 DOMAIN = "messages"
 
 
-class CatalogMissing(RuntimeError):
+class CatalogMissingError(RuntimeError):
     """A language's compiled catalog is missing: never fall back to English silently."""
 
 
 @lru_cache(maxsize=32)
 def translations(lang: str, locales_dir: Path | None = None) -> Translations:
-    """The compiled catalog for `lang`; raises CatalogMissing when it is not there."""
+    """The compiled catalog for `lang`; raises CatalogMissingError when it is not there."""
     directory = locales_dir or get_settings().locales_dir
     mo = directory / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if not mo.is_file():
-        raise CatalogMissing(f"no compiled catalog for {lang!r} at {mo} (run: python -m bot i18n compile)")
+        raise CatalogMissingError(f"no compiled catalog for {lang!r} at {mo} (run: python -m bot i18n compile)")
     with mo.open("rb") as fh:
         return Translations(fp=fh, domain=DOMAIN)
 

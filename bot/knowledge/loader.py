@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -47,10 +48,8 @@ class Finding:
         """`path:line: level: message`, with the path relative to `root` where possible."""
         path = self.path
         if root is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 path = self.path.relative_to(root)
-            except ValueError:
-                pass
         return f"{path}:{self.line}: {self.level}: {self.message}"
 
 

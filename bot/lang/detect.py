@@ -19,33 +19,16 @@ from bot import SUPPORTED_LANGUAGES
 # Words that newcomers take over from German in every language: they say nothing about the language.
 OFFICE_WORDS = frozenset(
     w.casefold()
-    for w in """
-    jobcenter job-center ausländerbehörde auslaenderbehoerde ausländeramt anmeldung ummeldung abmeldung
-    bürgeramt buergeramt bürgerbüro bürgerbuero bürgerberatung meldebescheinigung wohnungsgeberbestätigung
-    bürgergeld buergergeld sozialamt kindergeld familienkasse wohngeld wbs kita kindergarten tagesmutter
-    krankenkasse aok tk barmer egk termin aufenthaltstitel aufenthaltserlaubnis fiktionsbescheinigung
-    duldung aufenthaltsgestattung bamf anhörung anhoerung integrationskurs sprachkurs berufssprachkurs
-    vhs volkshochschule dtz anerkennung ausbildung praktikum minijob agentur arbeit arbeitsagentur
-    deutschlandticket sozialticket führerschein fuehrerschein einbürgerung einbuergerung schufa
-    basiskonto girokonto sparkasse migrationsberatung mbe jmd kim frauenhaus hausarzt überweisung
-    apotheke beratungshilfe prozesskostenhilfe widerspruch integrationsrat ehrenamt sprachmittler
-    dolmetscher übersetzung familiennachzug visum schulamt schule mietvertrag kaution nebenkosten
-    eat ekg kommunales integrationszentrum
-    bielefeld gelsenkirchen detmold lippe lemgo lage salzuflen bad blomberg oerlinghausen
-    """.split()
+    for w in ["jobcenter", "job-center", "ausländerbehörde", "auslaenderbehoerde", "ausländeramt", "anmeldung", "ummeldung", "abmeldung", "bürgeramt", "buergeramt", "bürgerbüro", "bürgerbuero", "bürgerberatung", "meldebescheinigung", "wohnungsgeberbestätigung", "bürgergeld", "buergergeld", "sozialamt", "kindergeld", "familienkasse", "wohngeld", "wbs", "kita", "kindergarten", "tagesmutter", "krankenkasse", "aok", "tk", "barmer", "egk", "termin", "aufenthaltstitel", "aufenthaltserlaubnis", "fiktionsbescheinigung", "duldung", "aufenthaltsgestattung", "bamf", "anhörung", "anhoerung", "integrationskurs", "sprachkurs", "berufssprachkurs", "vhs", "volkshochschule", "dtz", "anerkennung", "ausbildung", "praktikum", "minijob", "agentur", "arbeit", "arbeitsagentur", "deutschlandticket", "sozialticket", "führerschein", "fuehrerschein", "einbürgerung", "einbuergerung", "schufa", "basiskonto", "girokonto", "sparkasse", "migrationsberatung", "mbe", "jmd", "kim", "frauenhaus", "hausarzt", "überweisung", "apotheke", "beratungshilfe", "prozesskostenhilfe", "widerspruch", "integrationsrat", "ehrenamt", "sprachmittler", "dolmetscher", "übersetzung", "familiennachzug", "visum", "schulamt", "schule", "mietvertrag", "kaution", "nebenkosten", "eat", "ekg", "kommunales", "integrationszentrum", "bielefeld", "gelsenkirchen", "detmold", "lippe", "lemgo", "lage", "salzuflen", "bad", "blomberg", "oerlinghausen"]
 )
 
 # Marker words for languages people often write in the Latin script.
 TRANSLIT_MARKERS: dict[str, frozenset[str]] = {
     "ru": frozenset(
-        "gde kak mne nuzhno nuzhen nado pomogite pomoch zdravstvuyte zdravstvujte privet spasibo "
-        "mozhno skolko pochemu chto kogda ya moy moya moi u menya rabota rabotu zhena muzh deti "
-        "rebenok kvartira dengi pozhaluysta pozhalujsta kuda poluchit sdelat".split()
+        ["gde", "kak", "mne", "nuzhno", "nuzhen", "nado", "pomogite", "pomoch", "zdravstvuyte", "zdravstvujte", "privet", "spasibo", "mozhno", "skolko", "pochemu", "chto", "kogda", "ya", "moy", "moya", "moi", "u", "menya", "rabota", "rabotu", "zhena", "muzh", "deti", "rebenok", "kvartira", "dengi", "pozhaluysta", "pozhalujsta", "kuda", "poluchit", "sdelat"]
     ),
     "ar": frozenset(
-        "wein wen fein shu shou ana ana3 3andi 3ndi bade badi baddi biddi mumkin momken kifak kif "
-        "keef shukran marhaba mar7aba salam ahlan ya3ni wala inshallah el al fi mish mesh ma3 "
-        "7abibi sho ayna hal ureed aba3at".split()
+        ["wein", "wen", "fein", "shu", "shou", "ana", "ana3", "3andi", "3ndi", "bade", "badi", "baddi", "biddi", "mumkin", "momken", "kifak", "kif", "keef", "shukran", "marhaba", "mar7aba", "salam", "ahlan", "ya3ni", "wala", "inshallah", "el", "al", "fi", "mish", "mesh", "ma3", "7abibi", "sho", "ayna", "hal", "ureed", "aba3at"]
     ),
 }
 
@@ -90,6 +73,13 @@ def _script_of(ch: str) -> str:
     return "other"
 
 
+def _best(scores: dict[str, float], default: str) -> tuple[str, float]:
+    if not scores:
+        return default, 0.5
+    lang = max(scores, key=lambda code: scores[code])
+    return lang, scores[lang]
+
+
 class LanguageDetector:
     """Thread-safe detector; lingua's models load lazily on the first ambiguous message."""
 
@@ -116,8 +106,8 @@ class LanguageDetector:
         """Load the models now (servers call this at start so the first turn is not slow)."""
         self._model()
 
-    def _lingua_scores(self, text: str, allowed: set[str]) -> Counter[str]:
-        scores: Counter[str] = Counter()
+    def _lingua_scores(self, text: str, allowed: set[str]) -> dict[str, float]:
+        scores: dict[str, float] = {}
         for value in self._model().compute_language_confidence_values(text):
             code = value.language.iso_code_639_1.name.lower()
             if code in allowed:
@@ -152,7 +142,7 @@ class LanguageDetector:
             if chars & _RU_ONLY and "ru" in allowed:
                 return Detection("ru", 0.95, True, script)
             scores = self._lingua_scores(" ".join(content), {"uk", "ru"} & allowed)
-            lang, conf = scores.most_common(1)[0] if scores else ("ru", 0.5)
+            lang, conf = _best(scores, "ru")
             # the script alone already rules out the Latin-script languages
             return Detection(lang, conf, long_enough or conf >= 0.75, script)
 
@@ -164,7 +154,7 @@ class LanguageDetector:
             if ar_hits and ar_hits > fa_hits and "ar" in allowed:
                 return Detection("ar", 0.9, True, script)
             scores = self._lingua_scores(" ".join(content), {"ar", "fa"} & allowed)
-            lang, conf = scores.most_common(1)[0] if scores else ("ar", 0.5)
+            lang, conf = _best(scores, "ar")
             return Detection(lang, conf, long_enough or conf >= 0.75, script)
 
         if script == "latin":
@@ -179,7 +169,7 @@ class LanguageDetector:
             scores = self._lingua_scores(" ".join(content), latin_langs)
             if not scores:
                 return Detection(None, 0.0, False, script)
-            lang, conf = scores.most_common(1)[0]
+            lang, conf = _best(scores, "de")
             if lang != "de" and chars & _DE_ONLY and n_words < 3:
                 conf = min(conf, 0.5)
             return Detection(lang, conf, long_enough and conf >= 0.6 or conf >= 0.9 and n_words >= 2, script)

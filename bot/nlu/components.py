@@ -11,19 +11,18 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import ENTITIES, FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
-from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.lang.detect import default_detector
 from bot.lang.names import language_gazetteer
-from bot.names import ENTITY_LANGUAGE, ENTITY_REGION, PARSE_LANGUAGE_KEY
+from bot.names import ENTITY_LANGUAGE, ENTITY_REGION, INTENT_FALLBACK, PARSE_LANGUAGE_KEY
 from bot.regions import load_region_gazetteer
 from bot.scope import get_scope
 from bot.settings import get_settings
@@ -151,10 +150,6 @@ class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
             **DenseFeaturizer.get_default_config(),
             "encoders": ["e5"],
             "scale": 1.0,
-            # hashed character n-grams (L2-normalised, stateless): exact office words, typos, transliterations
-            "char_ngram_weight": 0.0,
-            "char_ngram_range": [2, 4],
-            "char_ngram_features": 2**18,
             "batch_size": 64,
         }
 
@@ -163,15 +158,6 @@ class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         self.encoders = _encoders(tuple(config["encoders"]))
         self.scale = float(config["scale"])
         self.batch_size = int(config["batch_size"])
-        self.char_weight = float(config["char_ngram_weight"])
-        self._hasher: Any = None
-        if self.char_weight > 0:
-            from sklearn.feature_extraction.text import HashingVectorizer
-
-            low, high = config["char_ngram_range"]
-            self._hasher = HashingVectorizer(analyzer="char_wb", ngram_range=(int(low), int(high)),
-                                             n_features=int(config["char_ngram_features"]),
-                                             alternate_sign=False, norm="l2", lowercase=True)
 
     @classmethod
     def create(
@@ -197,20 +183,10 @@ class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
             batch = todo[start:start + self.batch_size]
             # long inputs cost time and carry no more intent: the first 500 characters decide
             vectors = self.encoders.encode([m.get(TEXT)[:500] for m in batch]) * self.scale
-            for message, vector in zip(batch, vectors):
+            for message, vector in zip(batch, vectors, strict=False):
                 tokens = message.get(TOKENS_NAMES[TEXT]) or []
                 sequence = np.tile(vector, (max(len(tokens), 1), 1))
                 self.add_features_to_message(sequence, vector.reshape(1, -1), TEXT, message)
-            if self._hasher is not None:
-                texts = [m.get(TEXT)[:2000] for m in batch]
-                sentences = self._hasher.transform(texts) * self.char_weight
-                for i, message in enumerate(batch):
-                    tokens = message.get(TOKENS_NAMES[TEXT]) or []
-                    token_texts = [t.text for t in tokens] or [message.get(TEXT)[:2000]]
-                    sequence = self._hasher.transform(token_texts).tocoo()
-                    message.add_features(Features(sequence, FEATURE_TYPE_SEQUENCE, TEXT, self._identifier))
-                    message.add_features(
-                        Features(sentences[i].tocoo(), FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Featurize messages at inference."""
@@ -235,3 +211,30 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
     def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.C = float(self.config["C"])
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class BlankMessageGuard(GraphComponent):
+    """A message without any letters or digits (empty, spaces, only emoji) is not understood, never guessed."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> BlankMessageGuard:
+        """Create the guard."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Mark blank messages as `nlu_fallback` with no confidence."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):
+                continue
+            if not any(ch.isalnum() for ch in text):
+                message.set("intent", {"name": INTENT_FALLBACK, "confidence": 0.0}, add_to_output=True)
+                message.set("intent_ranking", [], add_to_output=True)
+        return messages
