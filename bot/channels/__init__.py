@@ -1,0 +1,1 @@
+"""Input and output channels (registered in credentials.yml)."""
