@@ -108,7 +108,13 @@ class Stack:
                     child.process.kill()
 
     def wait(self) -> int:
-        """Block until a process dies or Ctrl-C; returns an exit code."""
+        """Block until a process dies, Ctrl-C or SIGTERM; returns an exit code."""
+
+        def interrupt(_signum: int, _frame: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGINT, interrupt)
+        signal.signal(signal.SIGTERM, interrupt)
         try:
             while True:
                 for child in self.children:
