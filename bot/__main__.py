@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     kb = p.add_subparsers(dest="kb_command", required=True)
     c = kb.add_parser("check", help="validate knowledge/ and print path:line findings")
     c.add_argument("directory", nargs="?")
+    c.add_argument("--verbose", action="store_true", help="also list unverified entries")
     s = kb.add_parser("show", help="the exact reply a person would get")
     s.add_argument("topic")
     s.add_argument("--lang", default="de")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.knowledge.loader import ERROR, load_knowledge
+from bot.knowledge.loader import ERROR, INFO, WARNING, load_knowledge
 from bot.knowledge.render import render_topic
 from bot.settings import get_settings
 
@@ -17,10 +17,13 @@ def run_kb(args: argparse.Namespace) -> int:
     directory = Path(args.directory).resolve() if getattr(args, "directory", None) else settings.knowledge_dir
     kb, findings = load_knowledge(directory)
     if args.kb_command == "check":
-        for finding in findings:
+        shown = [f for f in findings if args.verbose or f.level != INFO]
+        for finding in shown:
             print(finding.format(Path.cwd()))
-        errors = sum(1 for f in findings if f.level == ERROR)
-        print(f"{errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
+        counts = {level: sum(1 for f in findings if f.level == level) for level in (ERROR, WARNING, INFO)}
+        print(f"{counts[ERROR]} error(s), {counts[WARNING]} warning(s), {counts[INFO]} unverified entries"
+              + ("" if args.verbose else " (list them with --verbose)"), file=sys.stderr)
+        errors = counts[ERROR]
         return 1 if errors else 0
     if kb is None:
         for finding in findings:

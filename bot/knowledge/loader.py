@@ -28,6 +28,10 @@ from bot.scope import Scope, load_scope
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"
+REVIEW_MAX_AGE = dt.timedelta(days=365)
+# valid German short numbers that phonenumbers does not list as valid numbers
+SHORT_NUMBERS = frozenset({"110", "112", "115", "116006", "116016", "116111", "116117", "116123"})
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"]*$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$", re.IGNORECASE)
 _SERVICE_ID = re.compile(r"^[a-z0-9-]+/[a-z0-9-]+$")
@@ -74,6 +78,34 @@ class _Collector:
 
     def warn(self, path: Path, line: int, message: str) -> None:
         self.add(path, line, WARNING, message)
+
+    def info(self, path: Path, line: int, message: str) -> None:
+        self.add(path, line, INFO, message)
+
+
+def _check_review(review: Review, what: str, path: Path, line: int, out: _Collector, today: dt.date) -> None:
+    if review.reviewed_on is None:
+        out.warn(path, line, f"{what}: no review date (review.reviewed_on)")
+    elif today - review.reviewed_on > REVIEW_MAX_AGE:
+        out.warn(path, line, f"{what}: last reviewed on {review.reviewed_on.isoformat()}, over 12 months ago: "
+                             "check it again and update reviewed_on")
+    if not review.verified:
+        out.info(path, line, f"{what}: unverified; people are pointed to the official page")
+
+
+def _phone_problem(number: str) -> str | None:
+    import phonenumbers
+
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if digits in SHORT_NUMBERS:
+        return None
+    try:
+        parsed = phonenumbers.parse(number, "DE")
+    except phonenumbers.NumberParseException as exc:
+        return f"phone number {number!r} does not parse ({exc})"
+    if not phonenumbers.is_valid_number(parsed):
+        return f"phone number {number!r} is not a valid number"
+    return None
 
 
 def _str_list(value: Any) -> tuple[str, ...]:
@@ -203,6 +235,19 @@ def _load_service(raw: LineDict, region: str, path: Path, scope: Scope, out: _Co
     email = raw.get("email")
     if email and not _EMAIL.match(str(email)):
         out.error(path, line_of(raw, "email"), f"{sid}: not a valid e-mail address: {email!r}")
+    for number in _str_list(raw.get("phones")):
+        problem = _phone_problem(number)
+        if problem:
+            out.error(path, line_of(raw, "phones"), f"{sid}: {problem}")
+    hours_value = raw.get("opening_hours")
+    if hours_value:
+        from bot.knowledge.hours import HoursError, parse
+
+        try:
+            parse(str(hours_value))
+        except HoursError as exc:
+            out.error(path, line_of(raw, "opening_hours"),
+                      f"{sid}: opening_hours {hours_value!r} is not valid OpenStreetMap syntax ({exc})")
     sources: list[Source] = []
     for item in raw.get("sources") or []:
         if isinstance(item, dict) and item.get("url"):
@@ -298,9 +343,27 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Finding]
                 continue
             services[service.id] = service
 
+    today = dt.date.today()
     for topic in scope.topics:
-        if (topic, SOURCE_LANGUAGE) not in texts:
+        source = texts.get((topic, SOURCE_LANGUAGE))
+        if source is None:
             out.error(directory / "topics" / topic / "de.yml", 1, f"topic {topic!r} has no German source text")
+            continue
+        for lang in SUPPORTED_LANGUAGES:
+            text = texts.get((topic, lang))
+            if text is None:
+                out.warn(directory / "topics" / topic / f"{lang}.yml", 1,
+                         f"missing translation of {topic!r} into {lang!r}: people get English or German with a note")
+                continue
+            if lang != SOURCE_LANGUAGE and text.source_version != source.version:
+                out.warn(text.path, text.line, f"stale translation: translates version {text.source_version} of "
+                         f"de.yml, which is now version {source.version}; update it and set "
+                         f"source_version: {source.version}")
+            if lang != SOURCE_LANGUAGE and [link.url for link in text.links] != [link.url for link in source.links]:
+                out.warn(text.path, text.line, "links differ from de.yml (same URLs in the same order expected)")
+        _check_review(source.review, f"topic {topic}", source.path, source.line, out, today)
+    for service in services.values():
+        _check_review(service.review, service.id, service.path, service.line, out, today)
 
     if any(f.level == ERROR for f in out.findings):
         return None, out.findings

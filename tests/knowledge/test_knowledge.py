@@ -1,5 +1,6 @@
 """The shipped knowledge base loads, covers everything, and broken edits are reported with path:line."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -91,3 +92,55 @@ def test_store_keeps_serving_last_good_version_and_picks_up_edits(tmp_path: Path
     assert store.get().texts[("housing", "de")].title == title
     path.write_text(original.replace(f"title: {title}", "title: Neue Überschrift"), encoding="utf-8")
     assert store.get().texts[("housing", "de")].title == "Neue Überschrift"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_check_reports_bad_phone_and_hours_with_line(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    path = directory / "services" / "national.yml"
+    _edit(path, "phones: [", "phones: [\"12345\", ")
+    kb, findings = load_knowledge(directory)
+    assert kb is None
+    assert any("12345" in f.message and f.path == path and f.line > 1 and f.level == ERROR for f in findings)
+
+
+def test_check_reports_unparsable_opening_hours(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    path = next(p for p in (directory / "services").glob("*.yml") if 'opening_hours: "Mo-Fr' in p.read_text())
+    _edit(path, 'opening_hours: "Mo-Fr', 'opening_hours: "Mondays sometimes Mo-Fr')
+    _kb, findings = load_knowledge(directory)
+    assert any("opening_hours" in f.message and f.path == path and f.level == ERROR for f in findings)
+
+
+def test_changed_source_makes_translations_stale_but_still_served(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory / "topics" / "housing" / "de.yml", "version: 1", "version: 2")
+    kb, findings = load_knowledge(directory)
+    assert kb is not None
+    assert any(f.path.name == "ar.yml" and "stale" in f.message for f in findings)
+    reply = render_topic(kb, "housing", "ar", None)
+    assert kb.texts[("housing", "ar")].title in reply.messages[0]
+
+
+def test_old_review_is_due_again(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    path = directory / "topics" / "housing" / "de.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"reviewed_on: .*", "reviewed_on: 2020-01-01", text, count=1), encoding="utf-8")
+    _kb, findings = load_knowledge(directory)
+    assert any(f.path == path and "over 12 months" in f.message for f in findings)
+
+
+def test_kb_check_command_passes_on_shipped_content() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "bot", "kb", "check"], cwd=get_settings().root,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s)" in result.stderr
