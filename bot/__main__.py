@@ -119,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     c = kb.add_parser("check", help="validate knowledge/ and print path:line findings")
     c.add_argument("directory", nargs="?")
     c.add_argument("--verbose", action="store_true", help="also list unverified entries")
+    v = kb.add_parser("coverage", help="topic x language x region matrix (terminal and HTML)")
+    v.add_argument("--html", default="reports/kb-coverage.html", help="where to write the HTML page")
     s = kb.add_parser("show", help="the exact reply a person would get")
     s.add_argument("topic")
     s.add_argument("--lang", default="de")

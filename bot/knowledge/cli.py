@@ -29,6 +29,16 @@ def run_kb(args: argparse.Namespace) -> int:
         for finding in findings:
             print(finding.format(Path.cwd()), file=sys.stderr)
         return 1
+    if args.kb_command == "coverage":
+        from bot.knowledge.coverage import coverage, render_html, render_text
+
+        cov = coverage(kb)
+        print(render_text(cov))
+        out = Path(args.html)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_html(cov), encoding="utf-8")
+        print(f"HTML page with the picture: {out}", file=sys.stderr)
+        return 0 if cov.complete else 1
     if args.topic not in kb.scope.topics:
         print(f"unknown topic {args.topic!r}; topics: {', '.join(kb.scope.topics)}", file=sys.stderr)
         return 2

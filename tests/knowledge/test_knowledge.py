@@ -144,3 +144,20 @@ def test_kb_check_command_passes_on_shipped_content() -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s)" in result.stderr
+
+
+def test_coverage_is_complete_and_shows_gaps(tmp_path: Path) -> None:
+    from bot.knowledge.coverage import MISSING, coverage, render_html, render_text
+
+    kb, _findings = load_knowledge(get_settings().knowledge_dir)
+    assert kb is not None
+    assert coverage(kb).complete
+    directory = _copy(tmp_path)
+    (directory / "topics" / "housing" / "tr.yml").unlink()
+    broken, _ = load_knowledge(directory)
+    assert broken is not None
+    cov = coverage(broken)
+    assert cov.cells[("housing", "tr")] == MISSING and not cov.complete
+    assert "1 gap(s)" in render_text(cov)
+    page = render_html(cov)
+    assert "<svg" in page and "housing / tr: missing" in page
