@@ -9,6 +9,7 @@ from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
 from bot.names import INTENT_FALLBACK
+from bot.text import has_content
 
 log = logging.getLogger(__name__)
 MAX_CHARS = 4000
@@ -24,7 +25,7 @@ def clean_text(text: object) -> str:
     if len(cleaned) > MAX_CHARS:
         log.info("message of %d characters cut to %d", len(cleaned), MAX_CHARS)
         cleaned = cleaned[:MAX_CHARS]
-    if not any(ch.isalnum() for ch in cleaned):
+    if not has_content(cleaned):
         # nothing to understand (empty, spaces, only emoji or punctuation): say so instead of guessing
         return f"/{INTENT_FALLBACK}"
     return cleaned.strip()

@@ -26,8 +26,24 @@ from bot.names import ENTITY_LANGUAGE, ENTITY_REGION, INTENT_FALLBACK, PARSE_LAN
 from bot.regions import load_region_gazetteer
 from bot.scope import get_scope
 from bot.settings import get_settings
+from bot.text import has_content
 
 log = logging.getLogger(__name__)
+
+
+class _StatelessComponent(GraphComponent):
+    """A component without configuration or trained state."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Create the component."""
+        return cls()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -65,19 +81,8 @@ def _region_gazetteer() -> Any:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
+class GazetteerEntityExtractor(_StatelessComponent, EntityExtractorMixin):
     """Finds regions (cities, districts, towns) and language names in any script, typos included."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GazetteerEntityExtractor:
-        """Create the extractor (gazetteers load on first use)."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Add region and language entities."""
@@ -214,19 +219,8 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class BlankMessageGuard(GraphComponent):
+class BlankMessageGuard(_StatelessComponent):
     """A message without any letters or digits (empty, spaces, only emoji) is not understood, never guessed."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> BlankMessageGuard:
-        """Create the guard."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Mark blank messages as `nlu_fallback` with no confidence."""
@@ -234,7 +228,7 @@ class BlankMessageGuard(GraphComponent):
             text = message.get(TEXT) or ""
             if text.startswith("/"):
                 continue
-            if not any(ch.isalnum() for ch in text):
+            if not has_content(text):
                 message.set("intent", {"name": INTENT_FALLBACK, "confidence": 0.0}, add_to_output=True)
                 message.set("intent_ranking", [], add_to_output=True)
         return messages
