@@ -71,16 +71,24 @@ class Stack:
         """Rasa's REST channel."""
         return f"http://{self.settings.host}:{self.settings.rasa_port}/webhooks/rest/webhook"
 
+    def log_path(self, name: str) -> Path:
+        """Where a process's output goes in quiet mode."""
+        return self.settings.state_dir / f"{name}-{self.settings.rasa_port}.log"
+
     def start(self, timeout: float = 240.0) -> None:
         """Start every process and wait until each answers its health check."""
         if not model_path(self.settings).is_file():
             raise SystemExit("no trained model: run `python -m bot train` (or ./wegweiser run)")
         for child in self.children:
+            # quiet: each process logs to its own file in the state folder instead of the terminal
+            output = (self.log_path(child.name).open("ab") if self.quiet else subprocess.PIPE)
             child.process = subprocess.Popen(
                 child.cmd, cwd=self.settings.root, env=rasa_env(self.settings),
-                stdout=subprocess.PIPE if not self.quiet else subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                stdout=output, stderr=subprocess.STDOUT,
             )
-            if not self.quiet:
+            if self.quiet:
+                output.close()  # type: ignore[union-attr]
+            else:
                 threading.Thread(target=_pump, args=(child, child.process.stdout), daemon=True).start()
         deadline = time.monotonic() + timeout
         for child in self.children:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -25,9 +26,12 @@ def trained_settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def stack(trained_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The assistant (Rasa + actions) on free ports."""
+    """The assistant (Rasa + actions) on free ports, serving a copy of knowledge/ that tests may edit."""
+    knowledge_copy = tmp_path_factory.mktemp("kb") / "knowledge"
+    shutil.copytree(trained_settings.knowledge_dir, knowledge_copy)
     settings = replace(trained_settings, rasa_port=free_port(), actions_port=free_port(),
-                       state_dir=tmp_path_factory.mktemp("state"))
+                       state_dir=tmp_path_factory.mktemp("state"), knowledge_dir=knowledge_copy,
+                       knowledge_reload_seconds=1.0)
     running = Stack(settings, quiet=not os.environ.get("WEGWEISER_TEST_LOGS"))
     running.start()
     yield running

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from opening_hours import OpeningHours
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -28,7 +28,8 @@ class HoursState:
 def parse(expression: str) -> OpeningHours:
     """Parse an OSM opening_hours expression; raise HoursError if it does not parse."""
     try:
-        return OpeningHours(expression)
+        # country DE: "PH" means German public holidays (nationwide ones; state-only days need an explicit rule)
+        return OpeningHours(expression, country="DE")
     except Exception as exc:  # noqa: BLE001 - the library raises its own ParserError (not exported in stubs)
         raise HoursError(str(exc)) from exc
 
@@ -47,7 +48,8 @@ def state(expression: str, now: dt.datetime | None = None) -> HoursState:
 def format_moment(moment: dt.datetime, lang: str, now: dt.datetime | None = None) -> tuple[str, str]:
     """(day, time) for the reply language, e.g. ('Dienstag, 24.11.', '07:30')."""
     today = (now or dt.datetime.now(tz=BERLIN)).astimezone(BERLIN).date()
-    day = format_date(moment.date(), format="EEEE, d MMMM", locale=lang)
+    weekday = format_date(moment.date(), format="EEEE", locale=lang)
+    day = f"{weekday}, {format_skeleton('MMMMd', moment.date(), locale=lang)}"
     if moment.date() == today:
         day = ""
     return day, format_time(moment.time(), format="short", locale=lang)

@@ -68,7 +68,13 @@ def load_yaml(path: Path) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        problem, context = exc.problem_mark, exc.context_mark
+        if context is not None and problem is not None and context.line != problem.line:
+            # an unclosed bracket or quote: the editor has to look where it was opened
+            raise YamlFileError(path, context.line + 1,
+                                f"YAML syntax: {exc.context} (opened on this line): {exc.problem} "
+                                f"on line {problem.line + 1}") from exc
+        mark = problem or context
         line = mark.line + 1 if mark else 1
         raise YamlFileError(path, line, f"YAML syntax: {exc.problem or exc}") from exc
     except yaml.YAMLError as exc:
