@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.settings import Settings, settings_env
 
 log = logging.getLogger(__name__)
 MODEL_NAME = "wegweiser"
@@ -49,7 +49,8 @@ def rasa_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env["WEGWEISER_ACTIONS_PORT"] = str(settings.actions_port)
+    # the children rebuild the same settings (ports, state dir, Telegram) from their environment
+    env.update(settings_env(settings))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.root), env.get("PYTHONPATH", "")]))
     return env
 
