@@ -59,20 +59,18 @@ class Settings:
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment variables that recreate `settings` in a child process."""
-    env = {
+    # empty values stand for "not set", so a variable of the parent's environment cannot leak through
+    return {
         "WEGWEISER_ENV": settings.env,
         "WEGWEISER_STATE_DIR": str(settings.state_dir),
         "WEGWEISER_RASA_PORT": str(settings.rasa_port),
         "WEGWEISER_ACTIONS_PORT": str(settings.actions_port),
         "WEGWEISER_ID_HASH_KEY": settings.id_hash_key,
+        "TELEGRAM_BOT_TOKEN": settings.telegram_token or "",
         "TELEGRAM_API_URL": settings.telegram_api_url,
+        "TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url or "",
+        "TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret,
     }
-    if settings.telegram_token:
-        env["TELEGRAM_BOT_TOKEN"] = settings.telegram_token
-    if settings.telegram_webhook_url:
-        env["TELEGRAM_WEBHOOK_URL"] = settings.telegram_webhook_url
-        env["TELEGRAM_WEBHOOK_SECRET"] = settings.telegram_webhook_secret
-    return env
 
 
 def _webhook_secret(env: str, id_hash_key: str) -> str:
