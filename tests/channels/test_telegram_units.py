@@ -258,3 +258,89 @@ def test_credentials_name_telegram_only_with_a_token(tmp_path: Path) -> None:
     written = write_credentials(with_token).read_text()
     assert "bot.channels.telegram.TelegramInput" in written and "123:abc" not in written
     assert "WegweiserRestInput" in written
+
+
+# --- webhook and background handling -------------------------------------------------------------
+
+
+class _Request:
+    """The parts of a Sanic request the webhook reads."""
+
+    def __init__(self, body: dict[str, Any], secret: str | None) -> None:
+        self.json = body
+        self.headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+
+
+class _Handler:
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.handled: list[int] = []
+
+    def sender_id(self, incoming: Any) -> str:
+        return conversation_id(incoming.chat_id, "k")
+
+    async def handle(self, incoming: Any) -> None:
+        await asyncio.sleep(0.05)
+        if self.fail:
+            raise RuntimeError("the model server went away")
+        self.handled.append(incoming.chat_id)
+
+
+def _webhook_channel(handler: _Handler) -> Any:
+    from bot.channels.telegram import TelegramInput
+
+    settings = replace(get_settings(), telegram_token="123:abc", telegram_webhook_url="https://example.org/hook",
+                       telegram_webhook_secret="right-secret")
+    channel = TelegramInput(settings)
+    channel._handler = handler  # type: ignore[assignment]
+    return channel
+
+
+def test_webhook_refuses_a_wrong_secret_and_answers_before_processing(caplog: pytest.LogCaptureFixture) -> None:
+    handler = _Handler()
+    channel = _webhook_channel(handler)
+    update = updates.text(99, "hallo")
+
+    async def scenario() -> None:
+        assert (await channel.webhook(_Request(update, "wrong"))).status == 403
+        assert (await channel.webhook(_Request(update, None))).status == 403
+        assert (await channel.webhook(_Request(update, "right-secret"))).status == 200
+        assert handler.handled == []  # answered before the turn ran
+        assert (await channel.webhook(_Request(update, "right-secret"))).status == 200  # duplicate
+        await asyncio.sleep(0.3)
+
+    asyncio.run(scenario())
+    assert handler.handled == [99]
+
+
+def test_a_failing_turn_is_logged_with_its_stack_and_still_answered_200(caplog: pytest.LogCaptureFixture) -> None:
+    channel = _webhook_channel(_Handler(fail=True))
+
+    async def scenario() -> int:
+        status = (await channel.webhook(_Request(updates.text(98, "hallo"), "right-secret"))).status
+        await asyncio.sleep(0.3)
+        return int(status)
+
+    assert asyncio.run(scenario()) == 200
+    failures = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert failures and failures[0].exc_info is not None
+    assert "98" not in failures[0].getMessage()  # the chat id is not logged in clear
+
+
+def test_turns_of_one_chat_run_in_order() -> None:
+    from bot.channels.telegram import ChatLocks
+
+    locks = ChatLocks()
+    order: list[str] = []
+
+    async def turn(name: str, pause: float) -> None:
+        order.append(f"{name}-start")
+        await asyncio.sleep(pause)
+        order.append(f"{name}-end")
+
+    async def scenario() -> None:
+        await asyncio.gather(locks.run("a", lambda: turn("first", 0.1)), locks.run("a", lambda: turn("second", 0)))
+
+    asyncio.run(scenario())
+    assert order == ["first-start", "first-end", "second-start", "second-end"]
+    assert locks._locks == {}
