@@ -57,12 +57,13 @@ class Stack:
         template = (settings.root / "endpoints.yml").read_text(encoding="utf-8")
         endpoints.write_text(template.replace("${WEGWEISER_ACTIONS_PORT}", str(settings.actions_port)),
                              encoding="utf-8")
+        credentials = write_credentials(settings)
         self.children = [
             Child("actions", [py, "-m", "rasa_sdk", "--actions", "bot.actions", "-p", str(settings.actions_port)],
                   f"http://{host}:{settings.actions_port}/health"),
             Child("rasa", [py, "-m", "rasa", "run", "-m", str(model_path(settings)), "--enable-api",
                            "-i", host, "-p", str(settings.rasa_port), "--endpoints", str(endpoints),
-                           "--credentials", "credentials.yml", *extra_rasa_args],
+                           "--credentials", str(credentials), *extra_rasa_args],
                   f"http://{host}:{settings.rasa_port}/"),
         ]
 
@@ -74,6 +75,11 @@ class Stack:
     def log_path(self, name: str) -> Path:
         """Where a process's output goes in quiet mode."""
         return self.settings.state_dir / f"{name}-{self.settings.rasa_port}.log"
+
+    @property
+    def telegram_webhook_url(self) -> str:
+        """The Telegram channel's webhook route on this server."""
+        return f"http://{self.settings.host}:{self.settings.rasa_port}/webhooks/telegram/webhook"
 
     def start(self, timeout: float = 240.0) -> None:
         """Start every process and wait until each answers its health check."""
@@ -102,6 +108,11 @@ class Stack:
                     raise SystemExit(f"{child.name} did not become healthy within {timeout:.0f} s")
                 time.sleep(0.5)
         print(f"==> Wegweiser is up: REST channel {self.rest_url}", flush=True)
+        if self.settings.telegram_mode == "webhook":
+            print(f"==> Telegram: webhook at {self.telegram_webhook_url} (public URL "
+                  f"{self.settings.telegram_webhook_url})", flush=True)
+        elif self.settings.telegram_mode == "polling":
+            print("==> Telegram: long polling", flush=True)
 
     def stop(self) -> None:
         """Stop all processes (SIGTERM, then SIGKILL)."""
@@ -134,6 +145,21 @@ class Stack:
             return 0
         finally:
             self.stop()
+
+
+def write_credentials(settings: Settings) -> Path:
+    """credentials.yml plus the Telegram channel when a token is set, as a file in the state dir.
+
+    Secrets stay in the environment: the channel reads them from the settings, not from this file.
+    """
+    base = (settings.root / "credentials.yml").read_text(encoding="utf-8")
+    if settings.telegram_mode:
+        base = base.rstrip("\n") + (
+            "\n# added by bot/runner.py because TELEGRAM_BOT_TOKEN is set (secrets come from the environment)\n"
+            f"bot.channels.telegram.TelegramInput:\n  mode: {settings.telegram_mode}\n")
+    path = settings.state_dir / f"credentials-{settings.rasa_port}.yml"
+    path.write_text(base, encoding="utf-8")
+    return path
 
 
 def post_message(url: str, sender: str, text: str, metadata: dict[str, object] | None = None,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "xxx"}
+TELEGRAM_API_URL = "https://api.telegram.org"
+# Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret token
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class SettingsError(RuntimeError):
@@ -30,6 +36,9 @@ class Settings:
     actions_port: int
     host: str
     telegram_token: str | None
+    telegram_webhook_url: str | None
+    telegram_webhook_secret: str
+    telegram_api_url: str
     id_hash_key: str
     knowledge_reload_seconds: float
     tracker_store_url: str | None
@@ -39,6 +48,45 @@ class Settings:
     def is_development(self) -> bool:
         """True outside production (placeholder secrets allowed)."""
         return self.env != "production"
+
+    @property
+    def telegram_mode(self) -> str | None:
+        """'webhook', 'polling', or None without a Telegram token."""
+        if not self.telegram_token:
+            return None
+        return "webhook" if self.telegram_webhook_url else "polling"
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment variables that recreate `settings` in a child process."""
+    # empty values stand for "not set", so a variable of the parent's environment cannot leak through
+    return {
+        "WEGWEISER_ENV": settings.env,
+        "WEGWEISER_STATE_DIR": str(settings.state_dir),
+        "WEGWEISER_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+        "WEGWEISER_LOCALES_DIR": str(settings.locales_dir),
+        "WEGWEISER_KNOWLEDGE_RELOAD_SECONDS": str(settings.knowledge_reload_seconds),
+        "WEGWEISER_RASA_PORT": str(settings.rasa_port),
+        "WEGWEISER_ACTIONS_PORT": str(settings.actions_port),
+        "WEGWEISER_ID_HASH_KEY": settings.id_hash_key,
+        "TELEGRAM_BOT_TOKEN": settings.telegram_token or "",
+        "TELEGRAM_API_URL": settings.telegram_api_url,
+        "TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url or "",
+        "TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret,
+    }
+
+
+def _webhook_secret(env: str, id_hash_key: str) -> str:
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+    if secret.lower() in _PLACEHOLDERS:
+        if env == "production":
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be set to a random secret when TELEGRAM_WEBHOOK_URL "
+                                "is set in production")
+        # development: a stable secret derived from the id hash key, so restarts keep working
+        return hmac.new(id_hash_key.encode(), b"telegram-webhook", hashlib.sha256).hexdigest()
+    if not _SECRET_TOKEN.match(secret):
+        raise SettingsError("TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 characters)")
+    return secret
 
 
 def _path(name: str, default: Path) -> Path:
@@ -56,6 +104,8 @@ def get_settings() -> Settings:
             raise SettingsError("WEGWEISER_ID_HASH_KEY must be set to a random secret in production")
         key = "development-only-key"
     state_dir = _path("WEGWEISER_STATE_DIR", ROOT / ".state")
+    webhook_url = os.environ.get("TELEGRAM_WEBHOOK_URL") or None
+    webhook_secret = _webhook_secret(env, key) if webhook_url else ""
     return Settings(
         env=env,
         root=ROOT,
@@ -67,6 +117,9 @@ def get_settings() -> Settings:
         actions_port=int(os.environ.get("WEGWEISER_ACTIONS_PORT", "5055")),
         host=os.environ.get("WEGWEISER_HOST", "127.0.0.1"),
         telegram_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
+        telegram_webhook_url=webhook_url,
+        telegram_webhook_secret=webhook_secret,
+        telegram_api_url=(os.environ.get("TELEGRAM_API_URL") or TELEGRAM_API_URL).rstrip("/"),
         id_hash_key=key,
         knowledge_reload_seconds=float(os.environ.get("WEGWEISER_KNOWLEDGE_RELOAD_SECONDS", "2")),
         tracker_store_url=os.environ.get("WEGWEISER_TRACKER_STORE_URL") or None,

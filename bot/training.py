@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.settings import Settings, settings_env
 
 log = logging.getLogger(__name__)
 MODEL_NAME = "wegweiser"
@@ -49,12 +49,8 @@ def rasa_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env["WEGWEISER_ACTIONS_PORT"] = str(settings.actions_port)
-    # the action server reads its settings from the environment: hand over what the caller chose
-    env["WEGWEISER_KNOWLEDGE_DIR"] = str(settings.knowledge_dir)
-    env["WEGWEISER_LOCALES_DIR"] = str(settings.locales_dir)
-    env["WEGWEISER_STATE_DIR"] = str(settings.state_dir)
-    env["WEGWEISER_KNOWLEDGE_RELOAD_SECONDS"] = str(settings.knowledge_reload_seconds)
+    # the children rebuild the same settings (ports, state dir, Telegram) from their environment
+    env.update(settings_env(settings))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.root), env.get("PYTHONPATH", "")]))
     return env
 
