@@ -44,6 +44,10 @@ def _score_table(scores: dict[str, stats.Score], first: str, total: stats.Score 
     return f"<table>{''.join(rows)}</table>"
 
 
+def _flag(wrong: bool) -> str:
+    return " class=bad" if wrong else ""
+
+
 def _services(answer: dict[str, Any]) -> str:
     ids = [f"{s.get('id')} ({s.get('region')})" for s in answer.get("services") or [] if isinstance(s, dict)]
     return "<br>".join(_e(i) for i in ids) or "–"
@@ -77,7 +81,8 @@ def _misses_section(cases: list[dict[str, Any]]) -> str:
         rows.append(f'<tr class="miss"><td class=num>{index}</td><td>{_e(case.get("lang"))}</td>'
                     f'<td class="text">{_bidi(case.get("text"))}</td>'
                     f'<td>{_e(stats.label(case.get("expect")))}{_region(case)}</td>'
-                    f'<td class=bad>{_e(stats.answered(case))}</td><td>{_e(answer.get("lang"))}</td>'
+                    f'<td{_flag(stats.answered(case) != stats.label(case.get("expect")))}>{_e(stats.answered(case))}</td>'
+                    f'<td{_flag(answer.get("lang") != case.get("lang"))}>{_e(answer.get("lang"))}</td>'
                     f'<td>{_services(answer)}</td><td>{_reply(answer)}</td><td>{problems}</td></tr>')
     return f"<h2 id=misses>Missed cases ({len(missed)})</h2><table>{''.join(rows)}</table>"
 
