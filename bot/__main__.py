@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | shell | train | eval | kb | i18n."""
+"""Command line: python -m bot run | shell | train | eval [report | compare] | kb | i18n."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import sys
 import uuid
 from pathlib import Path
 
+from bot.evalreport.cli import main as eval_tool
+from bot.evalreport.cli import wants_tool
 from bot.settings import get_settings
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -62,6 +64,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         write_json(report, Path(args.json))
     print_summary(report)
+    if args.report:
+        from bot.evalreport.page import write_report
+
+        print(f"\nreport: {write_report(report, Path(args.report))}")
     return 0
 
 
@@ -109,9 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=_cmd_train)
 
-    p = sub.add_parser("eval", help="run evaluation cases through the whole assistant")
+    p = sub.add_parser("eval", help="run evaluation cases through the whole assistant (also: eval report, "
+                       "eval compare)", epilog="From results files, without the model: `python -m bot eval report "
+                       "RESULTS.json --out DIR` (HTML report), `python -m bot eval compare BEFORE.json AFTER.json "
+                       "[--html FILE]` (what got better and worse).")
     p.add_argument("cases", help="YAML file of cases (see shared/eval/README.md)")
     p.add_argument("--json", help="write the results to this JSON file")
+    p.add_argument("--report", metavar="DIR", help="also write the HTML quality report to DIR/index.html")
     p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser("kb", help="knowledge base tools")
@@ -131,7 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("action", choices=["update", "compile", "check"])
     p.set_defaults(func=_cmd_i18n)
 
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if wants_tool(arguments):
+        return eval_tool(arguments[1:])
+    args = parser.parse_args(arguments)
     return int(args.func(args) or 0)
 
 

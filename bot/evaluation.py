@@ -9,6 +9,7 @@ import socket
 import uuid
 from collections import defaultdict
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,10 @@ async def _run_cases(cases: list[dict[str, Any]], settings: Settings, actions_ur
     from rasa.utils.common import configure_logging_and_warnings
 
     configure_logging_and_warnings(logging.WARNING)
+    from rasa.utils.log_utils import configure_structlog
+
+    # without this, Rasa's structlog debug lines flood stdout and bury the summary table
+    configure_structlog(logging.WARNING)
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.tracker_store import InMemoryTrackerStore
     from rasa.core.utils import AvailableEndpoints
@@ -125,21 +130,22 @@ def evaluate(cases_file: Path, settings: Settings) -> dict[str, Any]:
             totals[key][1] += 1
     by_lang = {k: round(v[0] / v[1], 4) for k, v in sorted(totals.items()) if k != "all"}
     overall = totals["all"][0] / totals["all"][1] if totals["all"][1] else 0.0
+    model = model_path(settings)
+    meta = {
+        "cases_file": str(cases_file),
+        "model": str(model),
+        "model_trained": datetime.fromtimestamp(model.stat().st_mtime, timezone.utc).isoformat(timespec="seconds"),
+        "evaluated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
     return {"cases": results, "summary": {"accuracy": round(overall, 4), "by_lang": by_lang,
-                                          "count": totals["all"][1]}}
+                                          "count": totals["all"][1]}, "meta": meta}
 
 
 def print_summary(report: dict[str, Any]) -> None:
-    """The summary table and the missed cases on the terminal."""
-    summary = report["summary"]
-    print(f"accuracy {summary['accuracy']:.1%} over {summary['count']} cases")
-    for lang, value in summary["by_lang"].items():
-        print(f"  {lang}: {value:.1%}")
-    for case in report["cases"]:
-        if not case.get("correct"):
-            answer = case["answer"]
-            print(f"  MISS [{case.get('lang')}] expect={case.get('expect')} got={answer.get('topic')}"
-                  f"/{answer.get('lang')} {','.join(case.get('problems', []))}: {case['text'][:70]}")
+    """The per-language table (cases, correct, accuracy, misses) and the missed cases on the terminal."""
+    from bot.evalreport.cli import print_summary as show
+
+    show(report)
 
 
 def write_json(report: dict[str, Any], path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Reports over evaluation results: terminal table, HTML page with pictures, before/after comparison."""
