@@ -23,7 +23,8 @@ class Contact:
 
 
 # local part and domain as mail servers accept them in practice (not the full RFC 5322 grammar)
-_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_ATOM = r"[A-Za-z0-9\u00a0-\uffff!#$%&'*+/=?^_`{|}~-]+"  # non-ASCII: internationalised addresses
+_LOCAL = rf"{_ATOM}(?:\.{_ATOM})*"
 _LABEL = r"[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,61}[A-Za-z0-9\u00a0-\uffff])?"
 _EMAIL = re.compile(rf"^{_LOCAL}@(?:{_LABEL}\.)+[A-Za-z\u00a0-\uffff]{{2,63}}$")
 
