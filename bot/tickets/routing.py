@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -84,3 +85,19 @@ def load_teams(path: Path, known_regions: set[str] | None = None) -> Teams:
                                    telegram_chat_id=str(chat) if chat not in (None, "") else None,
                                    emails=tuple(str(e) for e in emails))
     return Teams(teams)
+
+
+@lru_cache(maxsize=1)
+def get_teams() -> Teams:
+    """The configured teams (`WEGWEISER_TEAMS_FILE`, default `teams.yml`), checked against the scope."""
+    from bot.scope import get_scope
+    from bot.settings import get_settings
+
+    return load_teams(get_settings().teams_file, set(get_scope().regions))
+
+
+def team_for_region(region: str) -> Team:
+    """The configured team for a region id (falls back to the parent region's team)."""
+    from bot.scope import get_scope
+
+    return get_teams().for_region(region, get_scope().region_chain)

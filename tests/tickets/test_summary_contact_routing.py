@@ -13,7 +13,7 @@ from bot.settings import ROOT
 from bot.tickets.contact import Contact, InvalidContactError, make_contact
 from bot.tickets.db import session_scope
 from bot.tickets.repository import claim, get_ticket
-from bot.tickets.routing import NoTeamForRegionError, TeamsFileError, load_teams
+from bot.tickets.routing import NoTeamForRegionError, TeamsFileError, load_teams, team_for_region
 from bot.tickets.summary import german_summary
 from bot.tickets.vocab import LIFE_AREA_LABELS, ContactChannel, LifeArea, Urgency
 from tests.tickets.conftest import open_example
@@ -78,6 +78,7 @@ def test_routing_uses_the_parent_region_when_a_region_has_no_team() -> None:
     assert example.for_region("detmold", scope.region_chain).id == "detmold"
     with pytest.raises(NoTeamForRegionError):
         teams.for_region("münster", scope.region_chain)
+    assert team_for_region("detmold").id == "kreis-lippe"  # the configured file (teams.yml here)
 
 
 @pytest.mark.parametrize("text", [
