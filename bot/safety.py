@@ -205,12 +205,9 @@ def _token_regex(token: str) -> str:
     core = normalise(token.strip("*"))
     if not core:
         raise ValueError(f"empty term token {token!r}")
-    before = r"[\w']*" if token.startswith("*") else r"(?<![\w'])"
-    after = r"[\w']*" if token.endswith("*") else r"(?![\w'])"
-    if token.startswith("*"):
-        before = r"(?<![\w'])[\w']*"
-    if token.endswith("*"):
-        after = r"[\w']*(?![\w'])"
+    # a wildcard side takes in the rest of the word; either way the match ends at word boundaries
+    before = r"(?<![\w'])" + (r"[\w']*" if token.startswith("*") else "")
+    after = (r"[\w']*" if token.endswith("*") else "") + r"(?![\w'])"
     return before + re.escape(core) + after
 
 
