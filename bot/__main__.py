@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | shell | train | eval [report | compare] | kb | i18n."""
+"""Command line: python -m bot run | shell | train | eval [report | compare] | kb | i18n | tickets | privacy."""
 
 from __future__ import annotations
 
@@ -140,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("i18n", help="gettext catalogs")
     p.add_argument("action", choices=["update", "compile", "check"])
     p.set_defaults(func=_cmd_i18n)
+
+    from bot.tickets.cli import add_parsers as add_ticket_parsers
+
+    add_ticket_parsers(sub)
 
     arguments = sys.argv[1:] if argv is None else argv
     if wants_tool(arguments):

@@ -43,6 +43,17 @@ class Settings:
     knowledge_reload_seconds: float
     tracker_store_url: str | None
     lock_store_url: str | None
+    database_url: str | None  # tickets; None means SQLite in state_dir
+    telegram_api_url: str
+    teams_file: Path
+    desk_url: str
+    retention_days: int
+    smtp_host: str | None
+    smtp_port: int
+    smtp_from: str
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
 
     @property
     def is_development(self) -> bool:
@@ -89,6 +100,13 @@ def _webhook_secret(env: str, id_hash_key: str) -> str:
     return secret
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
 def _path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).resolve() if value else default
@@ -124,4 +142,15 @@ def get_settings() -> Settings:
         knowledge_reload_seconds=float(os.environ.get("WEGWEISER_KNOWLEDGE_RELOAD_SECONDS", "2")),
         tracker_store_url=os.environ.get("WEGWEISER_TRACKER_STORE_URL") or None,
         lock_store_url=os.environ.get("WEGWEISER_LOCK_STORE_URL") or None,
+        database_url=os.environ.get("DATABASE_URL") or None,
+        telegram_api_url=(os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org").rstrip("/"),
+        teams_file=_path("WEGWEISER_TEAMS_FILE", ROOT / "teams.yml"),
+        desk_url=(os.environ.get("WEGWEISER_DESK_URL") or "http://127.0.0.1:5080").rstrip("/"),
+        retention_days=int(os.environ.get("WEGWEISER_RETENTION_DAYS", "90")),
+        smtp_host=os.environ.get("SMTP_HOST") or None,
+        smtp_port=int(os.environ.get("SMTP_PORT", "25")),
+        smtp_from=os.environ.get("SMTP_FROM") or "wegweiser@localhost",
+        smtp_user=os.environ.get("SMTP_USER") or None,
+        smtp_password=os.environ.get("SMTP_PASSWORD") or None,
+        smtp_starttls=_flag("SMTP_STARTTLS", False),
     )

@@ -1,0 +1,263 @@
+"""The danger safety net: short, misspelled messages in every supported language, and everyday
+messages that must not raise an alarm."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import DangerKind, detect_danger, normalise
+
+V, C, E = DangerKind.VIOLENCE, DangerKind.CRISIS, DangerKind.EMERGENCY
+
+POSITIVE = {
+    "de": [
+        ("Mein Mann schlägt mich", V),
+        ("mein mann schlagt mich jeden tag", V),
+        ("er hat mich geschlagen, was soll ich tun", V),
+        ("Mein Vater hat mich verprügelt", V),
+        ("häusliche Gewalt", V),
+        ("er droht mir, mich umzubringen", V),
+        ("er will mich umbringen!!!", V),
+        ("Ich wurde vergewaltigt", V),
+        ("er hat ein Messer", V),
+        ("ich habe angst vor meinem mann", V),
+        ("ich will mich umbringen", C),
+        ("Ich will nicht mehr leben", C),
+        ("selbstmort", C),
+        ("ich denke an suizid", C),
+        ("ich möchte sterben", C),
+        ("Bitte Krankenwagen, mein Kind atmet nicht", E),
+        ("krankenwagn schnell", E),
+        ("meine Frau ist bewusstlos", E),
+        ("Ich glaube er hat einen Herzinfarkt", E),
+        ("es brennt in unserer Wohnung", E),
+    ],
+    "en": [
+        ("my husband hits me", V),
+        ("he beat me yesterday", V),
+        ("Im afraid of my husband", V),
+        ("he threatened to kill me", V),
+        ("my boss sexualy abused me", V),
+        ("i was raped", V),
+        ("i want to kill myself", C),
+        ("I dont want to live anymore", C),
+        ("thinking about suicde", C),
+        ("i cut myself again", C),
+        ("having a panic attack", C),
+        ("call an ambulance please", E),
+        ("my baby is not breathing", E),
+        ("he is unconcious", E),
+        ("my father had a heart attack", E),
+        ("my wife is bleeding a lot", E),
+    ],
+    "ru": [
+        ("муж меня бьёт", V),
+        ("муж меня бьет", V),
+        ("он меня избил", V),
+        ("он угрожает убить меня", V),
+        ("меня изнасиловали", V),
+        ("не хочу жить", C),
+        ("хочу покончить с собой", C),
+        ("думаю о самоубийстве", C),
+        ("вызовите скорую", E),
+        ("ребёнок не дышит", E),
+        ("у мамы инсульт", E),
+        ("он без сознания", E),
+    ],
+    "ru-Latn": [
+        ("muzh bet menya", V),
+        ("on menya izbil", V),
+        ("ne hochu zhit", C),
+        ("hochu umeret", C),
+        ("nuzhna skoraya pomosh, bez soznaniya", E),
+    ],
+    "uk": [
+        ("чоловік мене б'є", V),
+        ("чоловік мене бʼє", V),
+        ("він мене побив", V),
+        ("мене зґвалтували", V),
+        ("він погрожує мені", V),
+        ("не хочу жити", C),
+        ("хочу покінчити з собою", C),
+        ("думки про самогубство", C),
+        ("викличте швидку", E),
+        ("дитина не дихає", E),
+        ("у батька інфаркт", E),
+    ],
+    "ar": [
+        ("زوجي يضربني", V),
+        ("جوزي بيضربني كل يوم", V),
+        ("زوجي يضربني 😢", V),
+        ("يهددني بالقتل", V),
+        ("بدو يقتلني", V),
+        ("تعرضت للتحرش", V),
+        ("اغتصبني", V),
+        ("بدي انتحر", C),
+        ("أفكر في الانتحار", C),
+        ("ما بدي عيش", C),
+        ("بدي موت", C),
+        ("اتصلوا بالإسعاف", E),
+        ("ابني فاقد الوعي", E),
+        ("امي عندها نزيف", E),
+        ("ابي عنده جلطة", E),
+    ],
+    "ar-Latn": [
+        ("zawji byedrabni", V),
+        ("jozi bidrobni kil yom", V),
+        ("bade2tolni", V),
+        ("bdi ente7ar", C),
+        ("ma bdi 3ish", C),
+        ("bdi mot", C),
+        ("badna is3af", E),
+        ("mosh 2ader atnafas", E),
+    ],
+    "fa": [
+        ("شوهرم منو کتک میزنه", V),
+        ("شوهرم منو كتك ميزنه", V),  # Arabic kaf and yeh
+        ("شوهرم مرا می‌زند", V),
+        ("منو تهدید میکنه", V),
+        ("میخواد منو بکشه", V),
+        ("به من تجاوز کرد", V),
+        ("میخوام خودکشی کنم", C),
+        ("خود کشی", C),
+        ("نمی‌خواهم زندگی کنم", C),
+        ("میخوام بمیرم", C),
+        ("آمبولانس لازم دارم", E),
+        ("بچه‌ام بیهوش شده", E),
+        ("پدرم سکته کرده", E),
+        ("نفس نمی کشه", E),
+    ],
+    "tr": [
+        ("kocam beni dövüyor", V),
+        ("kocam beni dovuyor", V),
+        ("beni öldürecek", V),
+        ("bana tecavüz etti", V),
+        ("şiddet görüyorum", V),
+        ("intihar etmek istiyorum", C),
+        ("ölmek istiyorum", C),
+        ("yaşamak istemiyorum artık", C),
+        ("ambulans çağırın", E),
+        ("ambulas lazım", E),
+        ("annem bayıldı", E),
+        ("babam kalp krizi geçiriyor", E),
+        ("nefes alamıyor", E),
+    ],
+}
+
+NEGATIVE = {
+    "de": [
+        "Ich habe einen Vorschlag",
+        "Können Sie mir einen Termin vorschlagen?",
+        "ich habe im Wörterbuch nachgeschlagen",
+        "ich schlage vor, wir treffen uns morgen",
+        "Ich habe heute nicht gut geschlafen",
+        "ein gewaltiger Unterschied",
+        "Was mache ich im Notfall?",
+        "Wo ist die Feuerwehr?",
+        "Ich brauche einen Termin beim Arzt",
+        "Wann hat das Jobcenter offen?",
+    ],
+    "en": [
+        "I want to kill time before my appointment",
+        "I like to hitchhike",
+        "beats me",
+        "what is the emergency number",
+        "I got fired from my job",
+        "the situation is stable now",
+        "I need a doctor for my child",
+        "where can I learn German",
+    ],
+    "ru": [
+        "как получить скорую визу",  # unrelated "скорую"
+        "на скорую руку",
+        "где учить немецкий",
+        "нужны ножницы",
+        "как оформить Bürgergeld",
+    ],
+    "uk": [
+        "чекаю на швидку відповідь",
+        "більше ніж два тижні",
+        "рішення ухвалене судом",
+        "де записатися на курси німецької",
+    ],
+    "ar": [
+        "مسكين الطفل مريض",
+        "جدول الضرب في المدرسة",
+        "ما هو رقم الطوارئ",
+        "أحتاج شهادة ولادة",
+        "وين مكتب الأجانب",
+    ],
+    "ru-Latn": [
+        "gde kursy nemetskogo",
+        "skoro budu v Bilefelde",
+        "bez problem, spasibo",
+    ],
+    "ar-Latn": [
+        "el shi2a nazif",
+        "wen el jobcenter",
+    ],
+    "fa": [
+        "چقدر طول میکشه؟",
+        "بازار کجاست",
+        "شماره اورژانس چنده",
+        "سیگار میکشه",
+        "کلاس زبان آلمانی کجاست",
+    ],
+    "tr": [
+        "döviz kuru nedir",
+        "bu konuya vurgu yapmak istiyorum",
+        "şiddetli yağmur var",
+        "silahlı kuvvetlerde çalıştım",
+        "kira yardımı nasıl alırım",
+    ],
+}
+
+
+@pytest.mark.parametrize(("lang", "message", "kind"),
+                         [(lang, m, k) for lang, cases in POSITIVE.items() for m, k in cases])
+def test_danger_is_recognised(lang: str, message: str, kind: DangerKind) -> None:
+    signal = detect_danger(message)
+    assert signal is not None, message
+    assert signal.kind is kind, (message, signal)
+    # Arabic and Persian share many words (تهدید, انتحار): either label is right for those
+    same_script = {"ar": {"ar", "fa"}, "fa": {"ar", "fa"}}.get(lang, {lang.split("-")[0]})
+    assert signal.language.split("-")[0] in same_script, (message, signal)
+
+
+@pytest.mark.parametrize(("lang", "message"), [(lang, m) for lang, cases in NEGATIVE.items() for m in cases])
+def test_everyday_messages_raise_no_alarm(lang: str, message: str) -> None:
+    assert detect_danger(message) is None, (message, detect_danger(message))
+
+
+def test_every_language_has_positive_and_negative_examples() -> None:
+    for lang in ("de", "en", "uk", "ru", "ar", "fa", "tr", "ar-Latn", "ru-Latn"):
+        assert POSITIVE.get(lang) and NEGATIVE.get(lang), lang
+
+
+def test_several_kinds_crisis_first_and_all_reported() -> None:
+    signal = detect_danger("my husband hits me and I want to kill myself")
+    assert signal is not None and signal.kind is C
+    assert signal.kinds == {V, C}
+
+
+def test_the_longest_overlapping_term_decides() -> None:
+    assert detect_danger("my father had a heart attack").kinds == {E}  # type: ignore[union-attr]
+
+
+def test_normalisation_unifies_letter_variants() -> None:
+    assert normalise("می‌خواهم") == normalise("ميخواهم")  # ZWNJ, Arabic yeh
+    assert normalise("كتك") == normalise("کتک")
+    assert normalise("ÖLDÜRECEK") == normalise("oldurecek")
+    assert normalise("бʼє") == normalise("б'є")
+    assert normalise("Hiiiilfe!!!") == "hiilfe"
+    assert normalise("   ") == ""
+
+
+def test_languages_can_be_restricted() -> None:
+    assert detect_danger("kocam beni dövüyor", languages=["de"]) is None
+    assert detect_danger("bdi mot", languages=["ar"]) is not None  # includes Latin-script Arabic
+
+
+def test_empty_and_emoji_only_messages() -> None:
+    assert detect_danger("") is None
+    assert detect_danger("🙂🙂") is None
