@@ -44,7 +44,6 @@ class Settings:
     tracker_store_url: str | None
     lock_store_url: str | None
     database_url: str | None  # tickets; None means SQLite in state_dir
-    telegram_api_url: str
     teams_file: Path
     desk_url: str
     retention_days: int
@@ -143,7 +142,6 @@ def get_settings() -> Settings:
         tracker_store_url=os.environ.get("WEGWEISER_TRACKER_STORE_URL") or None,
         lock_store_url=os.environ.get("WEGWEISER_LOCK_STORE_URL") or None,
         database_url=os.environ.get("DATABASE_URL") or None,
-        telegram_api_url=(os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org").rstrip("/"),
         teams_file=_path("WEGWEISER_TEAMS_FILE", ROOT / "teams.yml"),
         desk_url=(os.environ.get("WEGWEISER_DESK_URL") or "http://127.0.0.1:5080").rstrip("/"),
         retention_days=int(os.environ.get("WEGWEISER_RETENTION_DAYS", "90")),
