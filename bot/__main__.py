@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 from bot.evalreport.cli import main as eval_tool
@@ -53,6 +54,24 @@ def _cmd_shell(args: argparse.Namespace) -> int:
         chat(stack.rest_url, sender=f"shell-{uuid.uuid4().hex[:8]}")
     finally:
         stack.stop()
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from bot.bench import BenchOptions, print_table, run_bench, write_json
+    from bot.training import train
+
+    settings = get_settings()
+    train(settings)
+    options = BenchOptions.quick() if args.quick else BenchOptions(turns=args.turns)
+    if args.no_reference:
+        options = replace(options, reference=False)
+    if args.no_scratch:
+        options = replace(options, scratch_training=False)
+    results = run_bench(settings, options)
+    write_json(results, Path(args.json))
+    print_table(results)
+    print(f"==> results in {args.json}")
     return 0
 
 
@@ -114,6 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("train", help="train the model if its inputs changed")
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("bench", help="latency, throughput, training time, memory and reload vs bare Rasa")
+    p.add_argument("--json", default="reports/bench.json", help="where to write the results")
+    p.add_argument("--turns", type=int, default=500, help="timed turns for latency (default 500)")
+    p.add_argument("--quick", action="store_true", help="a few turns only, to check that the bench works")
+    p.add_argument("--no-reference", action="store_true", help="skip the bare Rasa reference")
+    p.add_argument("--no-scratch", action="store_true", help="skip training from scratch")
+    p.set_defaults(func=_cmd_bench)
 
     p = sub.add_parser("eval", help="run evaluation cases through the whole assistant (also: eval report, "
                        "eval compare)", epilog="From results files, without the model: `python -m bot eval report "

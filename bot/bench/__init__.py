@@ -1,0 +1,171 @@
+"""`python -m bot bench`: latency, throughput, training time, memory and knowledge reload, against bare Rasa."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from bot.bench import load, memory, reference, timing
+from bot.evaluation import free_port
+from bot.runner import Stack
+from bot.settings import Settings
+
+# a person in Bielefeld asking local questions in the seven languages (region known: one untimed turn first)
+SCRIPT = load.Script(
+    opening=('/inform_region{"region":"bielefeld"}',),
+    turns=("Wie melde ich meine Wohnung an?", "where is the immigration office", "Де знайти курс німецької?",
+           "Как получить пособие?", "أين مكتب الجوب سنتر؟", "کجا میتوانم کلاس زبان پیدا کنم؟",
+           "Çocuğum için kreş nasıl bulurum?"),
+)
+
+TARGETS = {
+    "p50_ratio": ("turn p50 / bare Rasa p50", "≤ 1.5"),
+    "p95_ms": ("turn p95", "< 100 ms"),
+    "throughput_10": ("turns/s with 10 conversations, no errors", "≥ 30"),
+    "training_scratch_s": ("training from scratch", "< 300 s"),
+    "stack_peak_mb": ("whole stack, peak resident", "< 1536 MB"),
+    "reload_s": ("knowledge reload (worst)", "< 5 s"),
+}
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    """How much to measure."""
+
+    turns: int = 500
+    seconds_per_level: float = 10.0
+    levels: tuple[int, ...] = (1, 10, 50)
+    reference: bool = True
+    scratch_training: bool = True
+    reload_repeats: int = 3
+
+    @classmethod
+    def quick(cls) -> BenchOptions:
+        """A few turns, to prove the bench works (figures meaningless)."""
+        return cls(turns=10, seconds_per_level=1.0, levels=(1, 10), reference=True, scratch_training=False,
+                   reload_repeats=1)
+
+
+def _met(results: dict[str, Any]) -> dict[str, bool | None]:
+    latency, refl = results["latency"]["wegweiser"], results["latency"].get("reference") or {}
+    ratio = results["latency"].get("p50_ratio")
+    level10 = next((t for t in results["throughput"] if t["conversations"] == 10), None)
+    scratch = results["training"].get("scratch_s")
+    reload = results["reload"]["seconds"]
+    return {
+        "p50_ratio": None if ratio is None or not refl else ratio <= 1.5,
+        "p95_ms": latency["p95_ms"] < 100,
+        "throughput_10": None if level10 is None else level10.get("turns_per_s", 0) >= 30 and level10["errors"] == 0,
+        "training_scratch_s": None if scratch is None else scratch < 300,
+        "stack_peak_mb": results["memory"]["stack_peak_mb"] < 1536,
+        "reload_s": bool(reload) and max(reload) < 5,
+    }
+
+
+def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
+    """Measure everything; returns the results (JSON-ready)."""
+    results: dict[str, Any] = {
+        "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "options": options.__dict__ | {"levels": list(options.levels)},
+    }
+    with tempfile.TemporaryDirectory(prefix="wegweiser-bench-") as tmp:
+        knowledge_copy = Path(tmp) / "knowledge"
+        shutil.copytree(settings.knowledge_dir, knowledge_copy)
+        stack_settings = replace(settings, rasa_port=free_port(), actions_port=free_port(),
+                                 knowledge_dir=knowledge_copy)
+        stack = Stack(stack_settings, quiet=True)
+        print("==> starting the assistant", flush=True)
+        stack.start()
+        try:
+            print(f"==> latency: {options.turns} turns", flush=True)
+            results["latency"] = {"wegweiser": load.sequential(stack.rest_url, SCRIPT, options.turns).summary()}
+            results["throughput"] = []
+            for level in options.levels:
+                print(f"==> throughput: {level} conversations for {options.seconds_per_level:.0f} s", flush=True)
+                samples = load.concurrent(stack.rest_url, SCRIPT, level, options.seconds_per_level)
+                results["throughput"].append({"conversations": level, **samples.summary()})
+            print("==> knowledge reload", flush=True)
+            results["reload"] = {"seconds": timing.knowledge_reload(stack.rest_url, knowledge_copy,
+                                                                    options.reload_repeats)}
+            processes = {}
+            for child in stack.children:
+                assert child.process is not None
+                processes[child.name] = memory.process_memory_mb(child.process.pid)
+            results["memory"] = {"processes": processes,
+                                 "stack_peak_mb": round(sum(p["peak_mb"] for p in processes.values()), 1)}
+        finally:
+            stack.stop()
+    if options.reference:
+        folder, trained = reference.reference_project(settings)
+        server = reference.ReferenceServer(settings, folder, free_port())
+        server.start()
+        try:
+            print(f"==> bare Rasa reference: {options.turns} turns", flush=True)
+            ref = load.sequential(server.rest_url, reference.SCRIPT, options.turns).summary()
+            ref_memory = memory.process_memory_mb(server.process.pid) if server.process else {}
+        finally:
+            server.stop()
+        results["latency"]["reference"] = ref
+        results["latency"]["reference_training_s"] = None if trained is None else round(trained, 1)
+        results["memory"]["reference"] = ref_memory
+        ours = results["latency"]["wegweiser"]["p50_ms"]
+        results["latency"]["p50_ratio"] = round(ours / ref["p50_ms"], 2) if ref.get("p50_ms") else None
+    print("==> training", flush=True)
+    unchanged, retrained = timing.training_unchanged(settings)
+    results["training"] = {"unchanged_s": round(unchanged, 1), "retrained_when_unchanged": retrained,
+                           "scratch_s": round(timing.training_from_scratch(settings), 1)
+                           if options.scratch_training else None}
+    results["targets"] = {key: {"what": TARGETS[key][0], "target": TARGETS[key][1], "met": met}
+                          for key, met in _met(results).items()}
+    return results
+
+
+def _fmt(value: object, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    return f"{value}{unit}"
+
+
+def print_table(results: dict[str, Any]) -> None:
+    """The short table on the terminal."""
+    lat = results["latency"]
+    ours, ref = lat["wegweiser"], lat.get("reference") or {}
+    rows = [
+        ("turn latency p50/p95/p99 (ms)", f"{ours['p50_ms']} / {ours['p95_ms']} / {ours['p99_ms']}"
+         f"  ({ours['turns']} turns, {ours['errors']} errors)"),
+        ("bare Rasa p50/p95/p99 (ms)", f"{ref.get('p50_ms')} / {ref.get('p95_ms')} / {ref.get('p99_ms')}"
+         if ref else "–"),
+        ("p50 ratio to bare Rasa", _fmt(lat.get("p50_ratio"), "×")),
+    ]
+    for level in results["throughput"]:
+        rows.append((f"throughput, {level['conversations']} conversations",
+                     f"{level.get('turns_per_s', 0)} turns/s, p95 {level['p95_ms']} ms, {level['errors']} errors"))
+    training = results["training"]
+    rows.append(("training from scratch", _fmt(training["scratch_s"], " s")))
+    rows.append(("training, nothing changed", f"{training['unchanged_s']} s"
+                 f" ({'RETRAINED' if training['retrained_when_unchanged'] else 'not retrained'})"))
+    for name, mem in results["memory"]["processes"].items():
+        rows.append((f"memory {name} (peak / now)", f"{mem['peak_mb']} / {mem['rss_mb']} MB"))
+    rows.append(("memory whole stack (peak)", f"{results['memory']['stack_peak_mb']} MB"))
+    rows.append(("knowledge reload", ", ".join(f"{s} s" for s in results["reload"]["seconds"])))
+    width = max(len(r[0]) for r in rows)
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value}")
+    print("targets:")
+    for target in results["targets"].values():
+        mark = {True: "met", False: "MISSED", None: "not measured"}[target["met"]]
+        print(f"  {target['what']:<{width}}  {target['target']:<10} {mark}")
+
+
+def write_json(results: dict[str, Any], path: Path) -> None:
+    """Write the results."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

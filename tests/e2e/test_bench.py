@@ -1,0 +1,34 @@
+"""The bench runs end to end in quick mode (its figures are not judged here: no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+def test_quick_bench_reports_every_figure(trained_settings: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, "-m", "bot", "bench", "--quick", "--json", str(out)],
+                            cwd=trained_settings.root, capture_output=True, text=True, timeout=900, check=False)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    ours, ref = figures["latency"]["wegweiser"], figures["latency"]["reference"]
+    assert ours["turns"] == 10 and ours["errors"] == 0  # every turn got an answer
+    assert ref["turns"] == 10 and ref["errors"] == 0
+    assert figures["latency"]["p50_ratio"] > 0
+    assert [t["conversations"] for t in figures["throughput"]] == [1, 10]
+    assert all(t["errors"] == 0 for t in figures["throughput"])
+    assert figures["training"]["retrained_when_unchanged"] is False
+    assert all(math.isfinite(s) for s in figures["reload"]["seconds"])  # the edit reached the reply
+    assert figures["memory"]["processes"]["rasa"]["peak_mb"] > 0
+    assert set(figures["targets"]) >= {"p50_ratio", "p95_ms", "throughput_10", "stack_peak_mb", "reload_s"}
+    assert "p50 ratio to bare Rasa" in result.stdout
