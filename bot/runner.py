@@ -107,7 +107,10 @@ class Stack:
                     self.stop()
                     raise SystemExit(f"{child.name} did not become healthy within {timeout:.0f} s")
                 time.sleep(0.5)
-        print(f"==> Wegweiser is up: REST channel {self.rest_url}", flush=True)
+        if any(child.name == "rasa" for child in self.children):
+            print(f"==> Wegweiser is up: REST channel {self.rest_url}", flush=True)
+        else:
+            print("==> action server is up: " + ", ".join(c.health_url for c in self.children), flush=True)
         if self.settings.telegram_mode == "webhook":
             print(f"==> Telegram: webhook at {self.telegram_webhook_url} (public URL "
                   f"{self.settings.telegram_webhook_url})", flush=True)
