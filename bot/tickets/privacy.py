@@ -51,14 +51,6 @@ def purge_tracker_conversations(engine: Engine, cutoff: datetime) -> int:
     return len(senders)
 
 
-def delete_tracker_conversation(engine: Engine, sender_id: str) -> int:
-    """Delete one conversation from the tracker store (/delete); returns the number of events removed."""
-    if not inspect(engine).has_table("events"):
-        return 0
-    with engine.begin() as connection:
-        return int(connection.execute(delete(_EVENTS).where(_EVENTS.c.sender_id == sender_id)).rowcount)
-
-
 def purge(days: int, *, tickets_engine: Engine | None = None, tracker_store_url: str | None = None,
           now: datetime | None = None) -> PurgeReport:
     """Apply the retention period: finished tickets are pseudonymised and lose their transcript,

@@ -208,9 +208,8 @@ def test_conversation(world: World, kb: KnowledgeBase, lang: str) -> None:
     assert not [e for e in tracker["events"] if e["event"] == "user"]
 
 
+@pytest.mark.parametrize("world", ["webhook"], indirect=True)
 def test_wrong_webhook_secret_is_refused(world: World) -> None:
-    if world.mode != "webhook":
-        pytest.skip("webhook mode only")
     chat = _chat()
     update = updates.text(chat, "/start", "uk")
     assert world.post(update, "wrong-secret") == 403
