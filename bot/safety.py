@@ -71,7 +71,7 @@ TERMS: dict[str, dict[DangerKind, tuple[str, ...]]] = {
             "he beats", "she beats", "beats my", "punch*", "kicked me", "kicks me", "slapped", "slaps me",
             "hurt me", "hurts me", "hurting me", "abuse*", "abusing", "abusive", "rape*", "raping",
             "assault*", "threaten*", "threats", "violence", "violent", "kill me", "kill us", "kill my",
-            "knife", "gun", "stab", "stabbed", "stabbing", "stab me", "attacked", "attack me", "forced marriage", "locked me", "stalking",
+            "knife", "a gun", "his gun", "her gun", "with a gun", "gunpoint", "pistol", "stab", "stabbed", "stabbing", "stab me", "attacked", "attack me", "forced marriage", "locked me", "stalking",
             "afraid of my husband", "scared of my husband", "harass*"),
         C: ("suicid*~", "kill myself", "killing myself", "end my life", "take my life", "want to die",
             "wanna die", "want to be dead", "don't want to live", "dont want to live", "do not want to live",
@@ -189,6 +189,8 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 _NOT_WORD = re.compile(r"[^\w']+")
 _PERSIAN_PREFIX = re.compile(r"(?<!\w)(ن?می) (?=\w)")
 _GAP = r"(?:\s+[\w']+){0,2}"
+# "25 ضرب 14", "۲۵ ضربدر ۱۴": multiplication, not a blow
+_ARITHMETIC = re.compile(r"\d+\s*(?:ضرب|ضربدر|ضرب در|ضرب فی)\s*\d+")
 
 
 def normalise(text: str) -> str:
@@ -290,6 +292,8 @@ def detect_danger(text: str, languages: Iterable[str] | None = None) -> DangerSi
     if not normalised:
         return None
     wanted = None if languages is None else set(languages)
+    for found in _ARITHMETIC.finditer(normalised):
+        normalised = _blank(normalised, found.start(), found.end())
     positive, negative = _terms()
     for terms in negative.values():
         for term in terms:

@@ -182,6 +182,7 @@ NEGATIVE = {
     ],
     "ar": [
         "مسكين الطفل مريض",
+        "كم ٢٥ ضرب ١٤",  # multiplication
         "جدول الضرب في المدرسة",
         "ما هو رقم الطوارئ",
         "أحتاج شهادة ولادة",
@@ -198,6 +199,7 @@ NEGATIVE = {
     ],
     "fa": [
         "چقدر طول میکشه؟",
+        "۲۵ ضربدر ۱۴ چند میشه",  # multiplication
         "بازار کجاست",
         "شماره اورژانس چنده",
         "سیگار میکشه",
@@ -205,6 +207,8 @@ NEGATIVE = {
     ],
     "tr": [
         "döviz kuru nedir",
+        "kindergeld hangi gün yatıyor",  # "gün" folds to "gun": not the English word
+        "14 gün içinde adres kaydı zorunlu mu",
         "bu konuya vurgu yapmak istiyorum",
         "şiddetli yağmur var",
         "silahlı kuvvetlerde çalıştım",

@@ -8,11 +8,18 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.base import WegweiserAction, knowledge, language_of, region_buttons, send
+from bot.actions.base import WegweiserAction, knowledge, language_of
 from bot.i18n import gettext_for
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.render import Reply, region_display_name, render_service
-from bot.names import ACTION_HANDOFF, OUTCOME_HANDOFF, SLOT_FAILED_TURNS, SLOT_PENDING_TOPIC
+from bot.names import (
+    ACTION_HANDOFF,
+    META_KEY,
+    OUTCOME_HANDOFF,
+    SLOT_FAILED_TURNS,
+    SLOT_INTAKE_TOPIC,
+    SLOT_PENDING_TOPIC,
+)
 
 COUNSELLING_TOPIC = "migration-counselling"
 
@@ -35,22 +42,25 @@ def handoff_reply(kb: KnowledgeBase, lang: str, region: str | None, topic: str |
     return reply
 
 
+def last_topic(tracker: Tracker, known: set[str]) -> str | None:
+    """The topic of the assistant's last reply (what the person wants help with), if it was a topic."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            topic = ((event.get("metadata") or {}).get(META_KEY) or {}).get("topic")
+            return str(topic) if topic in known else None
+    return None
+
+
 class ActionHandoff(WegweiserAction):
-    """The person asked for a human."""
+    """The person asked for a human: the intake form follows (rules), asking for consent first."""
 
     def name(self) -> str:
         """Action name."""
         return ACTION_HANDOFF
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        """Name the responsible case management, or ask for the region first."""
+        """Prepare the intake: what led here (a pending topic) and a fresh start."""
         lang = language_of(tracker)
-        kb = knowledge()
-        region = self.region(tracker)
-        reply = handoff_reply(kb, lang, region)
-        events = [*self.language_events(tracker, lang), SlotSet(SLOT_FAILED_TURNS, 0.0)]
-        if region:
-            send(dispatcher, reply)
-            return [*events, SlotSet(SLOT_PENDING_TOPIC, None)]
-        send(dispatcher, reply, buttons=region_buttons(kb, lang))
-        return [*events, SlotSet(SLOT_PENDING_TOPIC, OUTCOME_HANDOFF)]
+        topic = last_topic(tracker, set(knowledge().scope.topics))
+        return [*self.language_events(tracker, lang), SlotSet(SLOT_FAILED_TURNS, 0.0),
+                SlotSet(SLOT_PENDING_TOPIC, None), SlotSet(SLOT_INTAKE_TOPIC, topic)]

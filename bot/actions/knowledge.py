@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import WegweiserAction, knowledge, language_of, region_buttons, send
@@ -16,11 +16,18 @@ from bot.names import (
     ACTION_ANSWER_TOPIC,
     ACTION_ASK_REGION,
     ACTION_SET_REGION,
+    FORM_INTAKE,
+    INTENT_DENY,
+    INTENT_REQUEST_HUMAN,
     OUTCOME_HANDOFF,
+    PARSE_DANGER_KEY,
     SLOT_FAILED_TURNS,
+    SLOT_INTAKE_TOPIC,
+    SLOT_INTAKE_URGENT,
     SLOT_PENDING_TOPIC,
     topic_from_intent,
 )
+from bot.safety import DangerKind
 
 
 def ask_region_reply(lang: str, topic: str | None) -> Reply:
@@ -51,19 +58,40 @@ class ActionAnswerTopic(WegweiserAction):
         region = self.region(tracker)
         reply = render_topic(kb, topic, lang, region)
         events: list[EventType] = [SlotSet(SLOT_FAILED_TURNS, 0.0), *self.language_events(tracker, lang)]
-        needs_region = kb.scope.topics[topic].local and not region
         policy = kb.scope.topics[topic].handoff
-        if needs_region:
+        danger = (tracker.latest_message or {}).get(PARSE_DANGER_KEY)
+        if policy in ("always", "urgent") or danger in (DangerKind.VIOLENCE.value, DangerKind.CRISIS.value):
+            # the answer first (for danger: the emergency numbers), then the intake, which asks for the
+            # region itself when it is unknown and then names the local offices
+            send(dispatcher, reply)
+            urgent = policy == "urgent" or danger is not None
+            return [*events, SlotSet(SLOT_PENDING_TOPIC, None), SlotSet(SLOT_INTAKE_TOPIC, topic),
+                    SlotSet(SLOT_INTAKE_URGENT, urgent or None), FollowupAction(FORM_INTAKE)]
+        if kb.scope.topics[topic].local and not region:
             question = ask_region_reply(lang, topic)
             reply.messages.extend(question.messages)
             send(dispatcher, reply, buttons=region_buttons(kb, lang))
             events.append(SlotSet(SLOT_PENDING_TOPIC, topic))
             return events
         send(dispatcher, reply)
-        if policy in ("always", "urgent"):
-            send(dispatcher, handoff_reply(kb, lang, region, topic=topic))
+        if policy == "offer":
+            send(dispatcher, offer_reply(lang, topic), buttons=offer_buttons(lang))
         events.append(SlotSet(SLOT_PENDING_TOPIC, None))
         return events
+
+
+def offer_reply(lang: str, topic: str) -> Reply:
+    """The offer of a case manager after a topic that often needs individual help."""
+    _ = gettext_for(lang)
+    return Reply(messages=[_("This often depends on your personal situation. Would you like a case manager to "
+                             "help you personally?")], topic=topic, lang=lang)
+
+
+def offer_buttons(lang: str) -> list[dict[str, Any]]:
+    """Yes starts the intake; no goes on."""
+    _ = gettext_for(lang)
+    return [{"title": _("Yes, please"), "payload": f"/{INTENT_REQUEST_HUMAN}"},
+            {"title": _("No, thanks"), "payload": f"/{INTENT_DENY}"}]
 
 
 class ActionSetRegion(WegweiserAction):

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections.abc import Awaitable, Callable
 
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint
 from sanic.request import Request
 
+from bot.channels.relay import hold_aware
 from bot.names import INTENT_FALLBACK
 from bot.text import has_content
 
@@ -41,3 +45,7 @@ class WegweiserRestInput(RestInput):
 
     def _extract_message(self, req: Request) -> str | None:
         return clean_text((req.json or {}).get("message"))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        """Rasa's routes; while a case manager holds the conversation, messages go to them instead."""
+        return super().blueprint(hold_aware(on_new_message))

@@ -21,6 +21,7 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.channels.relay import hold_aware
 from bot.channels.telegram_format import CallbackPayloads
 from bot.channels.telegram_handlers import UpdateHandler
 from bot.channels.telegram_send import TelegramSender
@@ -167,7 +168,7 @@ class TelegramInput(InputChannel):
         self._bot = self.make_bot()
         sender = TelegramSender(self._bot, self.payloads)
         self._handler = UpdateHandler(sender, self.payloads, self.settings.id_hash_key,
-                                      lambda: app.ctx.agent, on_new_message)
+                                      lambda: app.ctx.agent, hold_aware(on_new_message))
         self._connector = asyncio.ensure_future(self._connect())
 
     async def _connect(self) -> None:

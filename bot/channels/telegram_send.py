@@ -13,7 +13,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPrevie
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.channels.relay import remember_telegram_chat
 from bot.channels.telegram_format import CallbackPayloads, inline_keyboard, split_message
+from bot.names import META_KEY
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -105,8 +107,12 @@ class TelegramOutput(OutputChannel):
         return "telegram"
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """A text (escaped, split when long)."""
+        """A text (escaped, split when long). The message confirming a new ticket also attaches this chat
+        to the ticket, so that the case manager's replies reach it."""
         await self.sender.send_text(self.chat_id, self.ref, text)
+        ticket = (kwargs.get(META_KEY) or {}).get("ticket")
+        if ticket:
+            await remember_telegram_chat(str(ticket), recipient_id, self.chat_id)
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
                                      **kwargs: Any) -> None:

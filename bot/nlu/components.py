@@ -22,8 +22,16 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.lang.detect import default_detector
 from bot.lang.names import language_gazetteer
-from bot.names import ENTITY_LANGUAGE, ENTITY_REGION, INTENT_FALLBACK, PARSE_LANGUAGE_KEY
+from bot.names import (
+    ENTITY_LANGUAGE,
+    ENTITY_REGION,
+    INTENT_FALLBACK,
+    PARSE_DANGER_KEY,
+    PARSE_LANGUAGE_KEY,
+    topic_intent,
+)
 from bot.regions import load_region_gazetteer
+from bot.safety import DangerKind, detect_danger
 from bot.scope import get_scope
 from bot.settings import get_settings
 from bot.text import has_content
@@ -231,4 +239,44 @@ class BlankMessageGuard(_StatelessComponent):
             if not has_content(text):
                 message.set("intent", {"name": INTENT_FALLBACK, "confidence": 0.0}, add_to_output=True)
                 message.set("intent_ranking", [], add_to_output=True)
+        return messages
+
+
+# the topic whose answer gives the emergency numbers for each kind of danger
+DANGER_INTENTS = {
+    DangerKind.VIOLENCE: topic_intent("violence-and-protection"),
+    DangerKind.CRISIS: topic_intent("mental-health"),
+    DangerKind.EMERGENCY: topic_intent("doctors-and-emergencies"),
+}
+# intents that already lead to the emergency numbers for a kind: the model's choice stays
+DANGER_KEEP = {
+    DangerKind.VIOLENCE: {DANGER_INTENTS[DangerKind.VIOLENCE]},
+    DangerKind.CRISIS: {DANGER_INTENTS[DangerKind.CRISIS], DANGER_INTENTS[DangerKind.VIOLENCE]},
+    DangerKind.EMERGENCY: set(DANGER_INTENTS.values()),
+}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class DangerSafetyNet(_StatelessComponent):
+    """Violence, a crisis or a medical emergency (keyword lists per language, bot/safety.py) lead to the
+    topic with the emergency numbers whatever the model thinks; the kind is added as `danger`."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Mark the danger and, unless the model chose a fitting topic, override the intent."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):
+                continue
+            signal = detect_danger(text)
+            if signal is None:
+                continue
+            message.set(PARSE_DANGER_KEY, signal.kind.value, add_to_output=True)
+            intent = (message.get("intent") or {}).get("name")
+            if intent in DANGER_KEEP[signal.kind]:
+                continue
+            target = DANGER_INTENTS[signal.kind]
+            log.info("danger safety net: %s overrides the intent %s", signal.kind.value, intent)
+            ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != target]
+            message.set("intent", {"name": target, "confidence": 1.0}, add_to_output=True)
+            message.set("intent_ranking", [{"name": target, "confidence": 1.0}, *ranking], add_to_output=True)
         return messages

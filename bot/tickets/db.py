@@ -78,12 +78,29 @@ def get_engine(url: str | None = None) -> Engine:
         return engine
 
 
+_migrated: set[str] = set()
+
+
+def ready_engine() -> Engine:
+    """The configured database's engine, migrated to the current schema once per process."""
+    engine = get_engine()
+    key = str(engine.url)
+    with _engines_lock:
+        done = key in _migrated
+    if not done:
+        migrate(engine)
+        with _engines_lock:
+            _migrated.add(key)
+    return engine
+
+
 def dispose_engines() -> None:
     """Close every engine made by `get_engine` (tests, and before a process forks)."""
     with _engines_lock:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+        _migrated.clear()
 
 
 @contextmanager

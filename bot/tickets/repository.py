@@ -431,6 +431,16 @@ def find_held_ticket(session: Session, sender_id: str, channel: str | None = Non
     return session.execute(stmt).scalar_one_or_none()  # type: ignore[no-any-return]
 
 
+def attach_telegram_chat(session: Session, number: str, sender_id: str, chat_id: int | str) -> bool:
+    """Remember the Telegram chat of a ticket opened from that chat (with the person's consent), so that
+    the case manager's replies reach it. Only the conversation that opened the ticket can attach it."""
+    ticket = session.execute(select(Ticket).where(Ticket.number == number)).scalar_one_or_none()
+    if ticket is None or ticket.sender_id != sender_id or ticket.telegram_chat_id == str(chat_id):
+        return False
+    _change(session, ticket, SYSTEM, "telegram_chat_id", str(chat_id), utcnow())
+    return True
+
+
 def tickets_of_conversation(session: Session, sender_id: str) -> list[Ticket]:
     """Every ticket opened from the conversation, oldest first."""
     stmt = select(Ticket).where(Ticket.sender_id == sender_id).order_by(Ticket.created_at, Ticket.id)

@@ -27,6 +27,7 @@ class Team:
     regions: tuple[str, ...]
     telegram_chat_id: str | None = None
     emails: tuple[str, ...] = ()
+    response_days: int = 2  # how many working days a first answer usually takes (told to the person)
 
     @property
     def has_targets(self) -> bool:
@@ -81,9 +82,12 @@ def load_teams(path: Path, known_regions: set[str] | None = None) -> Teams:
         emails = entry.get("emails") or []
         if isinstance(emails, str):
             emails = [emails]
+        days = entry.get("response_days", 2)
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 < days <= 30:
+            raise TeamsFileError(f"{path}: team {team_id!r}: response_days must be a number of days (1-30)")
         teams[str(team_id)] = Team(id=str(team_id), name=str(entry.get("name") or team_id), regions=regions,
                                    telegram_chat_id=str(chat) if chat not in (None, "") else None,
-                                   emails=tuple(str(e) for e in emails))
+                                   emails=tuple(str(e) for e in emails), response_days=days)
     return Teams(teams)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.names import BUTTON_ONLY_INTENTS
 from bot.settings import Settings
 from bot.training import model_path, rasa_env
 
@@ -20,9 +21,16 @@ def _rasa(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_rasa_data_validate_passes_without_warnings(trained_settings: Settings) -> None:
-    result = _rasa(trained_settings, "data", "validate", "--fail-on-warnings", "--config", "config.yml",
+    result = _rasa(trained_settings, "data", "validate", "--config", "config.yml",
                    "--domain", "domain.yml", "--data", "data")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # button-only intents (the intake's buttons) have no NLU examples by design: that one warning is expected
+    expected = {f"The intent '{intent}' is listed in the domain file, but is not found in the NLU training data."
+                for intent in BUTTON_ONLY_INTENTS}
+    output = result.stdout + result.stderr
+    warnings = [line for line in output.splitlines() if "UserWarning" in line]
+    unexpected = [w for w in warnings if not any(e in w for e in expected)]
+    assert not unexpected, "\n".join(unexpected)
 
 
 def test_conversation_tests_pass(trained_settings: Settings, tmp_path: Path) -> None:

@@ -1,0 +1,73 @@
+"""The person's half of the live relay: while a case manager holds a conversation (a claimed or waiting
+ticket), the assistant stays silent and the person's messages go to the ticket; the Telegram chat of a
+new ticket is remembered so that the case manager's replies reach it. The desk sends the replies
+(bot/tickets/relay.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+
+from bot.tickets.vocab import Author
+
+log = logging.getLogger(__name__)
+
+
+def _relay(sender_id: str, text: str) -> str | None:
+    from bot.tickets.db import ready_engine, session_scope
+    from bot.tickets.repository import add_message, find_held_ticket
+
+    with session_scope(ready_engine()) as session:
+        ticket = find_held_ticket(session, sender_id)
+        if ticket is None:
+            return None
+        number = str(ticket.number)
+        if text and not text.startswith("/"):  # buttons of earlier answers mean nothing to a case manager
+            add_message(session, number, Author.PERSON, text)
+        return number
+
+
+async def relay_if_held(sender_id: str, text: str | None) -> bool:
+    """True when a case manager holds the conversation: the message went to the ticket, not to Rasa.
+
+    When the tickets database cannot be read, the assistant answers (better than silence)."""
+    try:
+        number = await asyncio.to_thread(_relay, sender_id, text or "")
+    except Exception:  # noqa: BLE001 - the person still gets an answer from the assistant
+        log.exception("could not check whether a case manager holds the conversation")
+        return False
+    if number is not None:
+        log.info("message relayed to ticket %s", number)
+    return number is not None
+
+
+def hold_aware(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
+    """Wrap a channel's `on_new_message` so that held conversations go to their case manager."""
+
+    async def handle(message: UserMessage) -> Any:
+        if message.sender_id and await relay_if_held(message.sender_id, message.text):
+            return None
+        return await on_new_message(message)
+
+    return handle
+
+
+def _attach(number: str, sender_id: str, chat_id: int) -> bool:
+    from bot.tickets.db import ready_engine, session_scope
+    from bot.tickets.repository import attach_telegram_chat
+
+    with session_scope(ready_engine()) as session:
+        return attach_telegram_chat(session, number, sender_id, chat_id)
+
+
+async def remember_telegram_chat(number: str, sender_id: str, chat_id: int) -> None:
+    """Store the chat of a ticket just opened from Telegram (logged without the id)."""
+    try:
+        if await asyncio.to_thread(_attach, number, sender_id, chat_id):
+            log.info("ticket %s: Telegram chat attached for the case manager's replies", number)
+    except Exception:  # noqa: BLE001 - the ticket exists; only live replies by Telegram are missing
+        log.exception("ticket %s: could not attach the Telegram chat", number)
