@@ -13,6 +13,10 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
 
 from bot.settings import Settings
 from bot.training import model_path, rasa_env
@@ -52,11 +56,7 @@ class Stack:
         host = settings.host
         py = sys.executable
         settings.state_dir.mkdir(parents=True, exist_ok=True)
-        # endpoints.yml names the action server port as ${WEGWEISER_ACTIONS_PORT}; Rasa reads a resolved copy
-        endpoints = settings.state_dir / f"endpoints-{settings.rasa_port}.yml"
-        template = (settings.root / "endpoints.yml").read_text(encoding="utf-8")
-        endpoints.write_text(template.replace("${WEGWEISER_ACTIONS_PORT}", str(settings.actions_port)),
-                             encoding="utf-8")
+        endpoints = write_endpoints(settings)
         credentials = write_credentials(settings)
         self.children = [
             Child("actions", [py, "-m", "rasa_sdk", "--actions", "bot.actions", "-p", str(settings.actions_port)],
@@ -148,6 +148,53 @@ class Stack:
             return 0
         finally:
             self.stop()
+
+
+def store_endpoints(settings: Settings) -> dict[str, Any]:
+    """Where Rasa keeps conversations and its locks.
+
+    Conversations: an SQLite file in the state folder by default (they survive a restart; no setup);
+    `WEGWEISER_TRACKER_STORE_URL=postgresql://user:password@host:port/db` for PostgreSQL, `memory` to keep
+    nothing on disk. Locks: in the process by default; `WEGWEISER_LOCK_STORE_URL=redis://host:port/db` when
+    several Rasa servers share the conversations.
+    """
+    config: dict[str, Any] = {}
+    url = settings.tracker_store_url
+    if url is None:
+        config["tracker_store"] = {"type": "SQL", "dialect": "sqlite",
+                                   "db": str(settings.state_dir / "conversations.db")}
+    elif url != "memory":
+        parsed = urlsplit(url)
+        if not parsed.scheme.startswith("postgres"):
+            raise SystemExit(f"WEGWEISER_TRACKER_STORE_URL: expected postgresql://… or memory, got {parsed.scheme}://…")
+        config["tracker_store"] = {
+            "type": "SQL", "dialect": "postgresql", "url": parsed.hostname or "127.0.0.1",
+            "port": parsed.port or 5432, "db": parsed.path.lstrip("/") or "wegweiser",
+            "username": unquote(parsed.username or "postgres"), "password": unquote(parsed.password or ""),
+            "login_db": "postgres",  # Rasa creates the database from here when it does not exist yet
+        }
+    if settings.lock_store_url:
+        parsed = urlsplit(settings.lock_store_url)
+        if parsed.scheme != "redis":
+            raise SystemExit(f"WEGWEISER_LOCK_STORE_URL: expected redis://…, got {parsed.scheme}://…")
+        config["lock_store"] = {"type": "redis", "url": parsed.hostname or "127.0.0.1", "port": parsed.port or 6379,
+                                "db": int(parsed.path.lstrip("/") or 0), "key_prefix": "wegweiser",
+                                **({"password": unquote(parsed.password)} if parsed.password else {})}
+    return config
+
+
+def write_endpoints(settings: Settings) -> Path:
+    """endpoints.yml with the action server's port resolved and the stores added, as a file in the state dir."""
+    # endpoints.yml names the action server port as ${WEGWEISER_ACTIONS_PORT}; Rasa reads a resolved copy
+    template = (settings.root / "endpoints.yml").read_text(encoding="utf-8")
+    text = template.replace("${WEGWEISER_ACTIONS_PORT}", str(settings.actions_port))
+    stores = store_endpoints(settings)
+    if stores:
+        text = text.rstrip("\n") + "\n\n# added by bot/runner.py from the settings\n" + yaml.safe_dump(stores, sort_keys=False)
+    path = settings.state_dir / f"endpoints-{settings.rasa_port}.yml"
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)  # it may hold a database password
+    return path
 
 
 def write_credentials(settings: Settings) -> Path:

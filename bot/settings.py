@@ -83,6 +83,18 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "TELEGRAM_API_URL": settings.telegram_api_url,
         "TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url or "",
         "TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret,
+        "DATABASE_URL": settings.database_url or "",
+        "WEGWEISER_TRACKER_STORE_URL": settings.tracker_store_url or "",
+        "WEGWEISER_LOCK_STORE_URL": settings.lock_store_url or "",
+        "WEGWEISER_TEAMS_FILE": str(settings.teams_file),
+        "WEGWEISER_DESK_URL": settings.desk_url,
+        "WEGWEISER_RETENTION_DAYS": str(settings.retention_days),
+        "SMTP_HOST": settings.smtp_host or "",
+        "SMTP_PORT": str(settings.smtp_port),
+        "SMTP_FROM": settings.smtp_from,
+        "SMTP_USER": settings.smtp_user or "",
+        "SMTP_PASSWORD": settings.smtp_password or "",
+        "SMTP_STARTTLS": "1" if settings.smtp_starttls else "0",
     }
 
 

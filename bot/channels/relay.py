@@ -12,6 +12,7 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
+from bot.privacy import register_eraser
 from bot.tickets.vocab import Author
 
 log = logging.getLogger(__name__)
@@ -71,3 +72,21 @@ async def remember_telegram_chat(number: str, sender_id: str, chat_id: int) -> N
             log.info("ticket %s: Telegram chat attached for the case manager's replies", number)
     except Exception:  # noqa: BLE001 - the ticket exists; only live replies by Telegram are missing
         log.exception("ticket %s: could not attach the Telegram chat", number)
+
+
+def _pseudonymise(sender_id: str) -> int:
+    from bot.tickets.db import ready_engine, session_scope
+    from bot.tickets.repository import pseudonymise_conversation
+
+    with session_scope(ready_engine()) as session:
+        return pseudonymise_conversation(session, sender_id)
+
+
+async def pseudonymise_tickets(sender_id: str) -> None:
+    """/delete: the person's data leaves their tickets too (errors propagate: the person is told)."""
+    count = await asyncio.to_thread(_pseudonymise, sender_id)
+    if count:
+        log.info("%d ticket(s) pseudonymised on request", count)
+
+
+register_eraser(pseudonymise_tickets)
