@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from bot.settings import Settings
+from bot.settings import CONVERSATIONS_FILE, Settings
 from bot.training import model_path, rasa_env
 
 
@@ -162,7 +162,7 @@ def store_endpoints(settings: Settings) -> dict[str, Any]:
     url = settings.tracker_store_url
     if url is None:
         config["tracker_store"] = {"type": "SQL", "dialect": "sqlite",
-                                   "db": str(settings.state_dir / "conversations.db")}
+                                   "db": str(settings.state_dir / CONVERSATIONS_FILE)}
     elif url != "memory":
         parsed = urlsplit(url)
         if not parsed.scheme.startswith("postgres"):

@@ -67,6 +67,16 @@ class Settings:
         return "webhook" if self.telegram_webhook_url else "polling"
 
 
+CONVERSATIONS_FILE = "conversations.db"  # Rasa's SQL tracker store, SQLite by default
+
+
+def conversations_url(settings: Settings) -> str | None:
+    """Where Rasa keeps the conversations as a database URL (None: only in memory)."""
+    if settings.tracker_store_url is None:
+        return f"sqlite:///{settings.state_dir / CONVERSATIONS_FILE}"
+    return None if settings.tracker_store_url == "memory" else settings.tracker_store_url
+
+
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment variables that recreate `settings` in a child process."""
     # empty values stand for "not set", so a variable of the parent's environment cannot leak through

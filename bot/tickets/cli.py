@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.settings import get_settings
+from bot.settings import conversations_url, get_settings
 from bot.tickets.db import current_revision, database_url, get_engine, migrate
 from bot.tickets.privacy import purge, sql_tracker_store_url
 
@@ -33,14 +33,14 @@ def run_privacy(args: argparse.Namespace) -> int:
     days = args.days if args.days is not None else settings.retention_days
     engine = get_engine(database_url(settings))
     migrate(engine)
-    report = purge(days, tickets_engine=engine, tracker_store_url=settings.tracker_store_url)
+    report = purge(days, tickets_engine=engine, tracker_store_url=conversations_url(settings))
     print(f"retention {days} days (before {report.cutoff:%Y-%m-%d %H:%M} UTC): "
           f"{report.tickets} finished tickets pseudonymised")
     if report.conversations is None:
         if settings.tracker_store_url and not sql_tracker_store_url(settings.tracker_store_url):
             print("tracker store is not an SQL database: conversations not purged")
         else:
-            print("no SQL tracker store configured: nothing else to purge")
+            print("conversations are kept in memory only (WEGWEISER_TRACKER_STORE_URL=memory): nothing else to purge")
     else:
         print(f"{report.conversations} conversations deleted from the tracker store")
     return 0

@@ -90,10 +90,11 @@ def test_telegram_language_code_is_used_for_short_messages(stack: Stack) -> None
     assert DETECTOR.detect(reply).language == "tr"
 
 
-def test_asking_for_a_person_names_the_case_management(conversation: Conversation) -> None:
-    kb = _kb()
-    reply = _text(conversation.say("I want to talk to a real person about my case. I live in Bielefeld"))
-    assert any(s.name in reply for s in kb.local_services("migration-counselling", "bielefeld"))
+def test_asking_for_a_person_asks_consent_for_the_regions_case_management(conversation: Conversation) -> None:
+    messages = conversation.say("I want to talk to a real person about my case. I live in Bielefeld")
+    reply = _text(messages)
+    assert "Bielefeld" in reply and DETECTOR.detect(reply).language == "en"
+    assert {"/affirm", "/deny"} <= {str(b["payload"]) for b in _buttons(messages)}
 
 
 def test_out_of_scope_says_what_the_assistant_can_do(conversation: Conversation) -> None:
