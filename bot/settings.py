@@ -53,6 +53,7 @@ class Settings:
     smtp_user: str | None
     smtp_password: str | None
     smtp_starttls: bool
+    desk_idle_minutes: int = 30  # a desk session ends after this long without a request
 
     @property
     def is_development(self) -> bool:
@@ -83,6 +84,9 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "TELEGRAM_API_URL": settings.telegram_api_url,
         "TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url or "",
         "TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret,
+        "DATABASE_URL": settings.database_url or "",
+        "WEGWEISER_DESK_URL": settings.desk_url,
+        "WEGWEISER_DESK_IDLE_MINUTES": str(settings.desk_idle_minutes),
     }
 
 
@@ -151,4 +155,5 @@ def get_settings() -> Settings:
         smtp_user=os.environ.get("SMTP_USER") or None,
         smtp_password=os.environ.get("SMTP_PASSWORD") or None,
         smtp_starttls=_flag("SMTP_STARTTLS", False),
+        desk_idle_minutes=int(os.environ.get("WEGWEISER_DESK_IDLE_MINUTES") or "30"),
     )
