@@ -134,9 +134,10 @@ class Stack:
 
     def prepare_tickets(self) -> None:
         """Create or upgrade the tickets database; with the desk, the first admin of a new installation."""
-        from bot.desk.cli import ensure_first_admin
+        from bot.desk.cli import ensure_first_admin, quiet_alembic
         from bot.tickets.db import database_url, get_engine, migrate
 
+        quiet_alembic()
         engine = get_engine(database_url(self.settings))
         migrate(engine)
         if self.with_desk:

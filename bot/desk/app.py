@@ -413,6 +413,10 @@ class Desk:
         if view["status"] not in {s.value for s in OPEN_STATUSES}:
             session.say("error", "Der Vorgang ist bereits erledigt oder geschlossen.")
             raise self._back(number)
+        if view["held_by_other"] and not user.is_admin:
+            session.say("error", f"{view['assigned_to']} bearbeitet diesen Vorgang. Übernehmen Sie ihn zuerst, "
+                                 "wenn Sie ihn abschließen wollen.")
+            raise self._back(number)
         try:
             await self.db(lambda s: resolve(s, number, user.username, allowed_regions=user.regions))
         except InvalidTransitionError:

@@ -30,6 +30,11 @@ def desk_address(settings: Settings) -> tuple[str, int]:
     return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
 
 
+def quiet_alembic() -> None:
+    """Alembic logs every plugin and step at INFO: keep the desk's and the supervisor's output readable."""
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
 def ensure_first_admin(engine: Engine) -> str | None:
     """Create the account `admin` with a random password when there is no account at all.
 
@@ -49,12 +54,18 @@ def serve(settings: Settings) -> int:
 
     from bot.desk.app import create_app
 
+    quiet_alembic()
     engine = get_engine(database_url(settings))
     migrate(engine)
     host, port = desk_address(settings)
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # access lines would carry ticket numbers only, but are noise
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # one line per request is noise here
     print(f"==> desk on {settings.desk_url}", flush=True)
-    web.run_app(create_app(settings, engine), host=host, port=port, print=None, handle_signals=True)
+    try:
+        web.run_app(create_app(settings, engine), host=host, port=port, print=None, handle_signals=True)
+    except OSError as exc:
+        print(f"error: the desk cannot listen on {host}:{port} ({exc.strerror or exc}); is another desk running? "
+              "Set WEGWEISER_DESK_URL to another address.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -78,6 +89,7 @@ def add_user(args: argparse.Namespace) -> int:
     if not regions and not args.admin:
         print("error: a case manager needs at least one --region (or make the account --admin)", file=sys.stderr)
         return 2
+    quiet_alembic()
     engine = get_engine(database_url(get_settings()))
     migrate(engine)
     try:

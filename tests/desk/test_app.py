@@ -284,6 +284,9 @@ def test_claim_conflict_and_take_over(desk_settings: Settings, accounts: Engine)
         await anna.post(f"/tickets/{number}/claim")
         await bernd.post(f"/tickets/{number}/claim")  # the form without force: a colleague was faster
         assert "bearbeitet diesen Vorgang bereits" in bernd.text
+        assert 'id="resolve"' not in bernd.text
+        await bernd.post(f"/tickets/{number}/resolve")  # not a colleague's held ticket
+        assert "anna bearbeitet diesen Vorgang" in bernd.text
         await bernd.post(f"/tickets/{number}/claim", {"force": "1"})
         assert "Sie bearbeiten den Vorgang jetzt" in bernd.text
 
