@@ -211,7 +211,8 @@ class Desk:
         return await handler(request)
 
     def _to_login(self, request: web.Request, message: str | None = None) -> web.HTTPSeeOther:
-        session = self.store.new()
+        current: DeskSession | None = request.get("session")
+        session = current if current is not None and current.username is None else self.store.new()
         if message:
             session.say("error", message)
         target = request.path_qs if request.method == "GET" and request.path.startswith("/tickets") else ""

@@ -64,8 +64,11 @@ class SessionStore:
         with self._lock:
             if len(self._sessions) >= MAX_SESSIONS:
                 self._prune(now)
-            if len(self._sessions) >= MAX_SESSIONS:  # still full: forget the oldest
-                oldest = min(self._sessions.values(), key=lambda s: s.last_seen)
+            if len(self._sessions) >= MAX_SESSIONS:
+                # still full (someone opening many login pages?): forget the oldest session that is not
+                # logged in, so that a flood of anonymous visits cannot log the case managers out
+                anonymous = [s for s in self._sessions.values() if s.username is None]
+                oldest = min(anonymous or self._sessions.values(), key=lambda s: s.last_seen)
                 del self._sessions[oldest.id]
             self._sessions[session.id] = session
         return session

@@ -416,3 +416,15 @@ def test_local_chat_ticket_reply_stays_on_the_ticket(desk_settings: Settings, ac
 
     run_desk(desk_settings, accounts, scenario)
     assert fake_api.calls_of("sendMessage", ok_only=False) == []
+
+
+def test_a_flood_of_anonymous_sessions_does_not_log_case_managers_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.desk import sessions
+
+    monkeypatch.setattr(sessions, "MAX_SESSIONS", 5)
+    store = SessionStore(idle_seconds=600)
+    logged_in = store.new(username="anna")
+    for _ in range(20):
+        store.new()
+    assert store.get(logged_in.id) is logged_in
+    assert len(store._sessions) == 5
