@@ -46,6 +46,7 @@ from bot.tickets.vocab import (
     OPEN_STATUSES,
     REGION_LABELS,
     Author,
+    NotificationStatus,
     Status,
     Urgency,
     language_label,
@@ -525,9 +526,40 @@ def _ticket_view(session: Any, number: str, user: User) -> dict[str, Any]:
             "at": local_time(m.at), "text": m.text, "undelivered": m.id in undelivered,
         } for m in ticket.messages],
         "notes": [{"author": n.author, "at": local_time(n.at), "text": n.text} for n in ticket.notes],
-        "audit": [{"at": local_time(a.at), "actor": a.actor, "field": a.field,
-                   "old": a.old_value or "", "new": a.new_value or ""} for a in reversed(ticket.audit)],
+        "audit": [{"at": local_time(a.at), "actor": a.actor, "field": AUDIT_FIELDS.get(a.field, a.field),
+                   "old": _audit_value(a.field, a.old_value), "new": _audit_value(a.field, a.new_value)}
+                  for a in reversed(ticket.audit)],
     }
+
+
+AUDIT_FIELDS = {
+    "status": "Status", "assigned_to": "Zuständig", "urgency": "Dringlichkeit", "deadline": "Frist",
+    "life_areas": "Lebensbereiche", "topics": "Themen", "team": "Team", "region": "Region",
+    "language": "Sprache", "note": "Notiz", "delivery": "Zustellung an die Person",
+    "notification_status": "Benachrichtigung", "pseudonymised": "Daten gelöscht",
+}
+
+
+def _audit_value(field: str, value: str | None) -> str:
+    """An audit value in German where it is one of our ids."""
+    if not value:
+        return ""
+    try:
+        if field == "status":
+            return Status(value).label
+        if field == "urgency":
+            return Urgency(value).label
+        if field == "notification_status":
+            return NotificationStatus(value).label
+    except ValueError:
+        return value
+    if field in {"region", "team"}:
+        return region_label(value)
+    if field == "language":
+        return language_label(value)
+    if field == "life_areas":
+        return ", ".join(life_area_labels([v.strip() for v in value.split(",") if v.strip()]))
+    return value
 
 
 def _mark_waiting(session: Any, number: str, username: str) -> None:

@@ -248,6 +248,9 @@ def test_claim_reply_resolve_over_telegram(desk_settings: Settings, accounts: En
         assert "Bitte übernehmen Sie den Vorgang zuerst" in anna.text
         await anna.post(f"/tickets/{number}/claim")
         assert "Sie bearbeiten den Vorgang jetzt" in anna.text and "In Bearbeitung" in anna.text
+        audit = anna.text[anna.text.index('id="audit"'):]
+        assert "<td>Zuständig</td><td></td><td>anna</td>" in audit.replace("<td dir=\"auto\">", "<td>")
+        assert "<td>Status</td><td>Neu</td><td>In Bearbeitung</td>" in audit.replace("<td dir=\"auto\">", "<td>")
         await bernd.login("bernd")
         await bernd.get(f"/tickets/{number}")
         assert "Übernehmen (von anna)" in bernd.text
@@ -255,6 +258,7 @@ def test_claim_reply_resolve_over_telegram(desk_settings: Settings, accounts: En
         assert "Antwort gesendet." in anna.text
         assert "Termin am &lt;b&gt;Montag&lt;/b&gt; &amp; 10 Uhr" in anna.text
         assert "Wartet auf Rückmeldung der Person" in anna.text
+        assert "Zustellung an die Person" in anna.text and "zugestellt (Telegram)" in anna.text
         data = await (await anna.client.get(f"/tickets/{number}/messages?after=0")).json()
         assert data["messages"][-1]["text"] == "Termin am <b>Montag</b> & 10 Uhr"
         await anna.post(f"/tickets/{number}/resolve")
