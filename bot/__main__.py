@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | shell | train | eval [report | compare] | kb | i18n | tickets | privacy."""
+"""Command line: python -m bot run | shell | train | eval [report | compare] | kb | i18n | tickets | privacy | desk."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import Stack, chat
 
     settings = get_settings()
-    stack = Stack(settings)
+    stack = Stack(settings, with_desk=True)
     stack.start()
     interactive = sys.stdin.isatty() and not args.no_shell and not settings.telegram_token
     if interactive:
@@ -171,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     from bot.tickets.cli import add_parsers as add_ticket_parsers
 
     add_ticket_parsers(sub)
+
+    from bot.desk.cli import add_parsers as add_desk_parsers
+
+    add_desk_parsers(sub)
 
     arguments = sys.argv[1:] if argv is None else argv
     if wants_tool(arguments):

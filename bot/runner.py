@@ -1,4 +1,4 @@
-"""Run the Rasa server and the action server under one supervisor, with prefixed logs; Ctrl-C stops all."""
+"""Run the Rasa server, the action server (and the desk) under one supervisor, with prefixed logs; Ctrl-C stops all."""
 
 from __future__ import annotations
 
@@ -48,11 +48,18 @@ def _healthy(url: str) -> bool:
 
 
 class Stack:
-    """The running assistant: action server and Rasa server."""
+    """The running assistant: action server and Rasa server, and with `with_desk` the case managers' desk.
 
-    def __init__(self, settings: Settings, quiet: bool = False, extra_rasa_args: Sequence[str] = ()) -> None:
+    `python -m bot run` starts the desk; evaluation, bench and most test stacks do not need it (and so
+    cannot collide on its port). A stack with the desk listens on the host and port of `settings.desk_url`.
+    """
+
+    def __init__(self, settings: Settings, quiet: bool = False, extra_rasa_args: Sequence[str] = (),
+                 with_desk: bool = False) -> None:
         self.settings = settings
         self.quiet = quiet
+        self.with_desk = with_desk
+        self.first_admin_password: str | None = None
         host = settings.host
         py = sys.executable
         settings.state_dir.mkdir(parents=True, exist_ok=True)
@@ -66,6 +73,8 @@ class Stack:
                            "--credentials", str(credentials), *extra_rasa_args],
                   f"http://{host}:{settings.rasa_port}/"),
         ]
+        if with_desk:
+            self.children.append(Child("desk", [py, "-m", "bot", "desk", "serve"], f"{settings.desk_url}/health"))
 
     @property
     def rest_url(self) -> str:
@@ -85,6 +94,7 @@ class Stack:
         """Start every process and wait until each answers its health check."""
         if not model_path(self.settings).is_file():
             raise SystemExit("no trained model: run `python -m bot train` (or ./wegweiser run)")
+        self.prepare_tickets()
         for child in self.children:
             # quiet: each process logs to its own file in the state folder instead of the terminal
             output = (self.log_path(child.name).open("ab") if self.quiet else subprocess.PIPE)
@@ -111,11 +121,27 @@ class Stack:
             print(f"==> Wegweiser is up: REST channel {self.rest_url}", flush=True)
         else:
             print("==> action server is up: " + ", ".join(c.health_url for c in self.children), flush=True)
+        if self.with_desk:
+            line = f"==> Case managers' desk: {self.settings.desk_url}"
+            if self.first_admin_password:
+                line += f" — first admin: admin / {self.first_admin_password} (shown only now)"
+            print(line, flush=True)
         if self.settings.telegram_mode == "webhook":
             print(f"==> Telegram: webhook at {self.telegram_webhook_url} (public URL "
                   f"{self.settings.telegram_webhook_url})", flush=True)
         elif self.settings.telegram_mode == "polling":
             print("==> Telegram: long polling", flush=True)
+
+    def prepare_tickets(self) -> None:
+        """Create or upgrade the tickets database; with the desk, the first admin of a new installation."""
+        from bot.desk.cli import ensure_first_admin, quiet_alembic
+        from bot.tickets.db import database_url, get_engine, migrate
+
+        quiet_alembic()
+        engine = get_engine(database_url(self.settings))
+        migrate(engine)
+        if self.with_desk:
+            self.first_admin_password = ensure_first_admin(engine)
 
     def stop(self) -> None:
         """Stop all processes (SIGTERM, then SIGKILL)."""

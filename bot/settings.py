@@ -53,6 +53,7 @@ class Settings:
     smtp_user: str | None
     smtp_password: str | None
     smtp_starttls: bool
+    desk_idle_minutes: int = 30  # a desk session ends after this long without a request
 
     @property
     def is_development(self) -> bool:
@@ -105,6 +106,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "SMTP_USER": settings.smtp_user or "",
         "SMTP_PASSWORD": settings.smtp_password or "",
         "SMTP_STARTTLS": "1" if settings.smtp_starttls else "0",
+        "WEGWEISER_DESK_IDLE_MINUTES": str(settings.desk_idle_minutes),
     }
 
 
@@ -173,4 +175,5 @@ def get_settings() -> Settings:
         smtp_user=os.environ.get("SMTP_USER") or None,
         smtp_password=os.environ.get("SMTP_PASSWORD") or None,
         smtp_starttls=_flag("SMTP_STARTTLS", False),
+        desk_idle_minutes=int(os.environ.get("WEGWEISER_DESK_IDLE_MINUTES") or "30"),
     )

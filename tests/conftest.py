@@ -26,13 +26,16 @@ def trained_settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def stack(trained_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The assistant (Rasa + actions) on free ports, serving a copy of knowledge/ that tests may edit."""
+    """The assistant (Rasa + actions + desk) on free ports, serving a copy of knowledge/ that tests may edit.
+
+    The desk listens on `stack.settings.desk_url`; its database is the SQLite file in the stack's state dir.
+    """
     knowledge_copy = tmp_path_factory.mktemp("kb") / "knowledge"
     shutil.copytree(trained_settings.knowledge_dir, knowledge_copy)
     settings = replace(trained_settings, rasa_port=free_port(), actions_port=free_port(),
                        state_dir=tmp_path_factory.mktemp("state"), knowledge_dir=knowledge_copy,
-                       knowledge_reload_seconds=1.0)
-    running = Stack(settings, quiet=not os.environ.get("WEGWEISER_TEST_LOGS"))
+                       knowledge_reload_seconds=1.0, desk_url=f"http://127.0.0.1:{free_port()}")
+    running = Stack(settings, quiet=not os.environ.get("WEGWEISER_TEST_LOGS"), with_desk=True)
     running.start()
     yield running
     running.stop()

@@ -3,5 +3,6 @@
 Modules: `vocab` (ids and German labels), `models` (tables), `db` (engine, units of work,
 migrations), `contact` (validation), `repository` (what the intake, the desk and the relay call),
 `accounts` (desk logins), `summary` (German summary), `routing` (teams), `notify` (team
-notifications), `privacy` (retention and deletion). Nothing here touches a database at import.
+notifications), `relay` (the desk's messages to the person), `privacy` (retention and deletion).
+Nothing here touches a database at import.
 """

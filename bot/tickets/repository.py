@@ -512,3 +512,52 @@ def delete_ticket(session: Session, number: str) -> None:
     """Delete a ticket with its transcript, notes and audit log (an admin's last resort)."""
     ticket = _for_update(session, number, None)
     session.delete(ticket)
+
+
+# author_name of the assistant's hand-back notice (sent to the person when a case manager resolves)
+HAND_BACK = "wegweiser:hand-back"
+
+
+def messages_for_person(session: Session, sender_id: str, after_id: int) -> list[TicketMessage]:
+    """What the desk sent to the person of a conversation since message `after_id`, oldest first.
+
+    Case-manager messages (show them with the "Your case manager writes:" prefix) and the
+    assistant's hand-back notice (author assistant, author_name HAND_BACK: already in the person's
+    language, show it as it is). The local chat fetches these; Telegram gets them pushed.
+    """
+    stmt = (select(TicketMessage).join(Ticket, TicketMessage.ticket_id == Ticket.id)
+            .where(Ticket.sender_id == sender_id, TicketMessage.id > after_id,
+                   (TicketMessage.author == Author.CASE_MANAGER.value)
+                   | ((TicketMessage.author == Author.ASSISTANT.value) & (TicketMessage.author_name == HAND_BACK)))
+            .order_by(TicketMessage.id))
+    return list(session.execute(stmt).scalars())
+
+
+def record_delivery(session: Session, number: str, message_id: int, delivered: bool, detail: str,
+                    *, now: datetime | None = None) -> None:
+    """Audit whether a message reached the person (`detail`: the channel, and why not; no personal data)."""
+    now = now or utcnow()
+    ticket = _for_update(session, number, None)
+    outcome = "zugestellt" if delivered else "nicht zugestellt"
+    _record(session, ticket, SYSTEM, "delivery", None, f"Nachricht {message_id} {outcome} ({detail})", now)
+
+
+def undelivered_message_ids(ticket: Ticket) -> set[int]:
+    """Ids of the ticket's messages whose delivery to the person failed (from its loaded audit log)."""
+    failed: set[int] = set()
+    for entry in ticket.audit:
+        if entry.field == "delivery" and entry.new_value:
+            words = entry.new_value.split()
+            if len(words) >= 3 and words[0] == "Nachricht" and words[1].isdigit() and words[2] == "nicht":
+                failed.add(int(words[1]))
+    return failed
+
+
+def pseudonymise_ticket(session: Session, number: str, actor: str, *, now: datetime | None = None) -> int:
+    """Remove the person's data from the ticket and every other ticket of its conversation; returns how many."""
+    now = now or utcnow()
+    ticket = _for_update(session, number, None)
+    if ticket.sender_id:
+        return pseudonymise_conversation(session, ticket.sender_id, actor=actor, now=now)
+    _pseudonymise(session, ticket, actor, now)
+    return 1
