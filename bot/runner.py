@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import yaml
 
@@ -248,9 +248,39 @@ def post_message(url: str, sender: str, text: str, metadata: dict[str, object] |
     return result if isinstance(result, list) else []
 
 
+def fetch_inbox(url: str, sender: str, after: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+    """The case manager's replies to a local-chat conversation since message `after`."""
+    inbox_url = url.rsplit("/webhook", 1)[0] + "/inbox?" + urlencode({"sender": sender, "after": after})
+    with urllib.request.urlopen(inbox_url, timeout=timeout) as response:  # noqa: S310 - localhost only
+        result = json.loads(response.read().decode())
+    return result if isinstance(result, list) else []
+
+
+def _watch_inbox(url: str, sender: str, stop: threading.Event, interval: float = 2.0) -> None:
+    """Print what the case manager writes while the person is at the prompt."""
+    after = 0
+    while not stop.wait(interval):
+        try:
+            messages = fetch_inbox(url, sender, after)
+        except (urllib.error.URLError, OSError, ValueError):
+            continue
+        for message in messages:
+            after = max(after, int(message["id"]))
+            print(f"\ncase manager> {message['text']}\nyou> ", end="", flush=True)
+
+
 def chat(url: str, sender: str = "local-shell") -> None:
-    """A terminal chat over the REST channel; a number picks a button."""
+    """A terminal chat over the REST channel; a number picks a button; the desk's replies appear too."""
     print("Type a message (Ctrl-D to quit). A number picks a button.", flush=True)
+    stop = threading.Event()
+    threading.Thread(target=_watch_inbox, args=(url, sender, stop), daemon=True).start()
+    try:
+        _chat_loop(url, sender)
+    finally:
+        stop.set()
+
+
+def _chat_loop(url: str, sender: str) -> None:
     buttons: list[dict[str, object]] = []
     while True:
         try:

@@ -90,3 +90,18 @@ async def pseudonymise_tickets(sender_id: str) -> None:
 
 
 register_eraser(pseudonymise_tickets)
+
+
+def _inbox(sender_id: str, after_id: int) -> list[dict[str, Any]]:
+    from bot.tickets.db import ready_engine, session_scope
+    from bot.tickets.relay import person_text
+    from bot.tickets.repository import messages_for_person
+
+    with session_scope(ready_engine()) as session:
+        return [{"id": m.id, "text": person_text(m, m.ticket.language)}
+                for m in messages_for_person(session, sender_id, after_id)]
+
+
+async def inbox(sender_id: str, after_id: int) -> list[dict[str, Any]]:
+    """What the desk sent to a local-chat conversation since message `after_id` (the local chat polls)."""
+    return await asyncio.to_thread(_inbox, sender_id, after_id)

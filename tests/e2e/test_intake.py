@@ -4,6 +4,7 @@ conversation held by a case manager goes to the ticket, not to the assistant."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import urllib.request
@@ -16,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from bot.actions.intake import choice_payload
 from bot.lang.detect import LanguageDetector
-from bot.runner import Stack
+from bot.runner import Stack, fetch_inbox
 from bot.tickets.db import database_url, get_engine, session_scope
+from bot.tickets.relay import case_manager_prefix, deliver_to_person, hand_back, hand_back_text
 from bot.tickets.repository import claim, get_ticket, resolve, tickets_of_conversation
 from bot.tickets.vocab import Author, Status
 from tests.conftest import Conversation
@@ -173,12 +175,19 @@ def test_a_held_conversation_goes_to_the_case_manager_until_resolved(
     number = _only_ticket(stack, conversation.sender)["number"]
     with _tickets(stack) as session:
         claim(session, number, "anna")
+    # the case manager's reply reaches the local chat (which polls the inbox)
+    assert asyncio.run(deliver_to_person(stack.settings, number, "I will call you tomorrow at 10.", "anna"))
+    inbox = fetch_inbox(stack.rest_url, conversation.sender, 0)
+    assert [m["text"] for m in inbox] == [f"{case_manager_prefix('en')}\n\nI will call you tomorrow at 10."]
+    assert fetch_inbox(stack.rest_url, conversation.sender, int(inbox[-1]["id"])) == []
     assert conversation.say("Is there any news about my flat?") == []  # the assistant is silent
     with _tickets(stack) as session:
         texts = [m.text for m in get_ticket(session, number).messages]
     assert texts[-1] == "Is there any news about my flat?"
     with _tickets(stack) as session:
         resolve(session, number, "anna")
+    asyncio.run(hand_back(stack.settings, number))
+    assert fetch_inbox(stack.rest_url, conversation.sender, int(inbox[-1]["id"]))[-1]["text"] == hand_back_text("en")
     assert "Bielefeld" in _text(conversation.say("where do I register my address in Bielefeld?"))
 
 
