@@ -124,7 +124,9 @@ class ActionSetRegion(WegweiserAction):
             local.messages = [confirmation] + local.messages[1:]
             send(dispatcher, local)
         else:
+            # nothing was waiting: the first contact points of the region (also the answer to a shared location)
             send(dispatcher, Reply(messages=[confirmation + " " + _("What would you like to know?")], lang=lang))
+            send(dispatcher, handoff_reply(kb, lang, region))
         return [*events, SlotSet(SLOT_PENDING_TOPIC, None)]
 
 

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.desk.sessions import DeskSession, SessionStore
+from bot.knowledge.loader import load_knowledge
 from bot.settings import Settings
 from bot.tickets import relay
 from bot.tickets.accounts import LoginOutcome, verify_login, visible_regions
@@ -352,7 +354,8 @@ class Desk:
     async def _view(self, request: web.Request, user: User) -> dict[str, Any]:
         number = request.match_info["number"]
         try:
-            return dict(await self.db(_ticket_view, number, user))
+            names = await asyncio.to_thread(topic_names, self.settings.knowledge_dir)
+            return dict(await self.db(_ticket_view, number, user, names))
         except TicketNotFoundError:
             raise web.HTTPNotFound() from None
 
@@ -384,9 +387,8 @@ class Desk:
         """Send the case manager's reply to the person (recorded on the ticket in any case)."""
         user = self._user(request)
         number = request.match_info["number"]
-        form = await request.post()
         session = self._session(request)
-        text = str(form.get("text") or "").replace("\r\n", "\n").strip()
+        text = await _posted_text(request)
         view = await self._view(request, user)
         if not text:
             session.say("error", "Die Antwort ist leer: bitte einen Text eingeben.")
@@ -432,9 +434,8 @@ class Desk:
         """Add an internal note."""
         user = self._user(request)
         number = request.match_info["number"]
-        form = await request.post()
         session = self._session(request)
-        text = str(form.get("text") or "").replace("\r\n", "\n").strip()
+        text = await _posted_text(request)
         await self._view(request, user)  # 404 outside the user's regions
         if not text:
             session.say("error", "Die Notiz ist leer.")
@@ -492,12 +493,28 @@ def _list_rows(session: Any, statuses: Collection[Status] | None, urgency: str |
     } for t in tickets]
 
 
+async def _posted_text(request: web.Request) -> str:
+    """The `text` field of a posted form, with browser line ends made plain and outer space removed."""
+    form = await request.post()
+    return str(form.get("text") or "").replace("\r\n", "\n").strip()
+
+
 def _snippet(text: str, length: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[:length - 1] + "…"
 
 
-def _ticket_view(session: Any, number: str, user: User) -> dict[str, Any]:
+@lru_cache(maxsize=4)
+def topic_names(knowledge_dir: Path) -> dict[str, str]:
+    """Topic ids → their German titles from the knowledge base (ids stay when it cannot be read)."""
+    kb, _findings = load_knowledge(knowledge_dir)
+    if kb is None:
+        log.warning("knowledge base has errors: the desk shows topic ids instead of names")
+        return {}
+    return {topic: text.title for (topic, lang), text in kb.texts.items() if lang == "de"}
+
+
+def _ticket_view(session: Any, number: str, user: User, names: dict[str, str] | None = None) -> dict[str, Any]:
     if len(number) > 32:
         raise TicketNotFoundError(number)
     ticket: Ticket = get_ticket(session, number, allowed_regions=user.regions)
@@ -517,7 +534,7 @@ def _ticket_view(session: Any, number: str, user: User) -> dict[str, Any]:
         "pseudonymised": ticket.pseudonymised_at is not None,
         "may_delete": user.is_admin or ticket.assigned_to == user.username,
         "channel": ticket.channel or "",
-        "summary": summary_rows(ticket),
+        "summary": summary_rows(ticket, names),
         "description": ticket.description,
         "messages": [{
             "id": m.id, "author": m.author, "label": Author(m.author).label if m.author in

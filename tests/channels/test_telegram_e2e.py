@@ -220,7 +220,7 @@ def test_wrong_webhook_secret_is_refused(world: World) -> None:
     assert _language(world.say(chat, update)) == "uk"
 
 
-def test_other_inputs(world: World) -> None:
+def test_other_inputs(world: World, kb: KnowledgeBase) -> None:
     # a group chat: told once that the assistant works in private chats
     group, member = -_chat(), _chat()
     told = world.say(group, updates.group_text(group, member, "hallo bot", "tr"))
@@ -231,10 +231,18 @@ def test_other_inputs(world: World) -> None:
     chat = _chat()
     assert _language(world.say(chat, updates.edited_text(chat, "Hello, how can I register my flat?", "en"))) == "en"
 
-    # a shared location in Bielefeld sets the region
-    where = world.say(chat, updates.location(chat, 52.0190, 8.5310, "en"))
+    # a shared location in Bielefeld sets the region and names the offices there for the question that
+    # was waiting for it (registering a flat)
+    where = world.say(chat, updates.location(chat, 52.0190, 8.5310, "en"), count=2)
     assert "Bielefeld" in _text(where)
     assert world.tracker(chat)["slots"]["region"] == "bielefeld"
+    offices = kb.local_services("residence-registration", "bielefeld")
+    assert offices and any(s.name in _text(where) for s in offices)
+    # with nothing waiting, a location names the region's first contact points
+    other = _chat()
+    first = world.say(other, updates.location(other, 51.5402, 7.0862, "en"), count=2)
+    counselling = kb.local_services("migration-counselling", "gelsenkirchen")
+    assert counselling and any(s.name in _text(first) for s in counselling)
 
     # Bot API 500s are retried; nothing is lost or doubled
     world.api.fail("sendMessage", 500, times=2)
