@@ -249,6 +249,13 @@ def _terms() -> tuple[tuple[_Term, ...], dict[str, tuple[_Term, ...]]]:
     return positive, negative
 
 
+@lru_cache(maxsize=1)
+def _any_term() -> re.Pattern[str]:
+    """All positive terms in one pattern: most messages show no danger, and one search says so quickly."""
+    positive, _negative = _terms()
+    return re.compile("|".join(f"(?:{term.pattern.pattern})" for term in positive))
+
+
 def _one_typo(a: str, b: str) -> bool:
     """True when a and b differ by at most one insertion, deletion, substitution or swap."""
     if a == b:
@@ -299,6 +306,9 @@ def detect_danger(text: str, languages: Iterable[str] | None = None) -> DangerSi
         for term in terms:
             for found in term.pattern.finditer(normalised):
                 normalised = _blank(normalised, found.start(), found.end())
+    fuzzy = [term for term in positive if term.fuzzy]
+    if not _any_term().search(normalised) and not any(_fuzzy_spans(term, normalised) for term in fuzzy):
+        return None
     matches: list[tuple[int, int, _Term]] = []
     for term in positive:
         if wanted is not None and term.language not in wanted and term.language.split("-")[0] not in wanted:

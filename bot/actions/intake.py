@@ -73,6 +73,7 @@ URGENT_WITHIN_DAYS = 7
 # the topics whose danger makes the short intake (consent, region, contact, confirm) enough
 DANGER_TOPICS = {DangerKind.VIOLENCE: "violence-and-protection", DangerKind.CRISIS: "mental-health",
                  DangerKind.EMERGENCY: "doctors-and-emergencies"}
+CANCEL = "cancel"  # the value of the button that leaves the intake at any question
 SHORT_INTAKE_TOPICS = frozenset({"violence-and-protection", "mental-health"})
 
 # the life areas a topic belongs to: preselected in the intake, and how a typed answer is understood
@@ -367,6 +368,9 @@ class _AskIntake(WegweiserAction):
         """Send the question."""
         lang = language_of(tracker)
         text, buttons = QUESTIONS[self.slot](tracker, lang)
+        if self.slot not in (SLOT_INTAKE_CONSENT, SLOT_INTAKE_CONFIRM):  # those two have their own way out
+            _ = gettext_for(lang)
+            buttons = [*buttons, _button(_("Cancel"), CANCEL)]
         send(dispatcher, _reply(lang, text), buttons=buttons or None)
         return self.language_events(tracker, lang)
 
@@ -436,7 +440,9 @@ class ValidateIntakeForm(FormValidationAction):
         return ACTION_VALIDATE_INTAKE
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """Danger first (emergency numbers, urgent), then the answer itself."""
+        """The cancel button ends the intake; danger first (emergency numbers, urgent), then the answer."""
+        if latest_choice(tracker) == CANCEL:
+            return [SlotSet(SLOT_INTAKE_CONFIRM, "cancel"), SlotSet("requested_slot", None)]
         events: list[EventType] = []
         text = typed_text(tracker)
         signal = detect_danger(text) if text else None

@@ -139,7 +139,7 @@ def test_answers_that_cannot_be_used_are_asked_again(conversation: Conversation,
     conversation.say("Gelsenkirchen")
     # a typed answer to the life areas is understood through its topic
     description_question = conversation.say("my Jobcenter stopped paying")
-    assert not _payloads(description_question)
+    assert _payloads(description_question) == [choice_payload("cancel")]  # the description is asked next
     conversation.say("They stopped my Bürgergeld and I cannot pay the rent")
     assert choice_payload("contact:chat") in _payloads(conversation.say("not-an-address@"))
     conversation.say("help.me@example.org")
@@ -155,6 +155,18 @@ def test_answers_that_cannot_be_used_are_asked_again(conversation: Conversation,
     conversation.say(choice_payload("edit:intake_name"))
     assert "Amira K." in _text(conversation.say("Amira K."))
     conversation.say(choice_payload("confirm:cancel"))
+    with _tickets(stack) as session:
+        assert tickets_of_conversation(session, conversation.sender) == []
+
+
+def test_the_intake_can_be_left_at_any_question(conversation: Conversation, stack: Stack) -> None:
+    conversation.say("I live in Gelsenkirchen")
+    conversation.say("/request_human")
+    areas_question = conversation.say("/affirm")
+    assert choice_payload("cancel") in _payloads(areas_question)
+    left = conversation.say(choice_payload("cancel"))
+    assert "nothing was sent" in _text(left).lower()
+    assert "Gelsenkirchen" in _text(conversation.say("where is the Jobcenter in Gelsenkirchen?"))  # back to answers
     with _tickets(stack) as session:
         assert tickets_of_conversation(session, conversation.sender) == []
 
