@@ -68,6 +68,8 @@ ACTION_SUBMIT_INTAKE = "action_submit_intake"
 
 # keys of the structured description that every answer carries in its metadata
 META_KEY = "wegweiser"
+# in that description: the message offers a case manager (a "yes" to it starts the intake)
+OFFER_KEY = "offer"
 # parse-data key the language detector fills
 PARSE_LANGUAGE_KEY = "language_detection"
 # parse-data key the danger safety net fills with the kind of danger ("violence", "crisis", "emergency")

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import WegweiserAction, knowledge, language_of, send
-from bot.actions.handoff import handoff_reply
 from bot.i18n import gettext_for
 from bot.knowledge.render import Reply
 from bot.names import (
     ACTION_LOW_CONFIDENCE,
+    FORM_INTAKE,
     INTENT_REQUEST_HUMAN,
     OUTCOME_HANDOFF,
     SLOT_FAILED_TURNS,
@@ -59,12 +59,12 @@ class ActionLowConfidence(WegweiserAction):
                 buttons.append({"title": resolved.text.title, "payload": "/topic_" + topic.replace("-", "_")})
         buttons.append({"title": _("Talk to a person"), "payload": f"/{INTENT_REQUEST_HUMAN}"})
         if failed >= 2:
+            # two misses in a row: hand over to a person (the intake asks for consent first; without it the
+            # person gets the local counselling contacts)
             send(dispatcher, Reply(messages=[_("Sorry, I still do not understand. A person can help you better.")],
-                                   lang=lang))
-            region = self.region(tracker)
-            send(dispatcher, handoff_reply(kb, lang, region))
-            pending = [] if region else [SlotSet(SLOT_PENDING_TOPIC, OUTCOME_HANDOFF)]
-            return [*events, SlotSet(SLOT_FAILED_TURNS, 0.0), *pending]
+                                   topic=OUTCOME_HANDOFF, lang=lang))
+            return [*events, SlotSet(SLOT_FAILED_TURNS, 0.0), SlotSet(SLOT_PENDING_TOPIC, None),
+                    FollowupAction(FORM_INTAKE)]
         text = _("I am not sure I understood. Do you mean one of these? You can also write your question "
                  "in other words.")
         send(dispatcher, Reply(messages=[text], topic=None, lang=lang), buttons=buttons)

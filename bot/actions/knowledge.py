@@ -19,7 +19,8 @@ from bot.names import (
     FORM_INTAKE,
     INTENT_DENY,
     INTENT_REQUEST_HUMAN,
-    OUTCOME_HANDOFF,
+    META_KEY,
+    OFFER_KEY,
     PARSE_DANGER_KEY,
     SLOT_FAILED_TURNS,
     SLOT_INTAKE_TOPIC,
@@ -75,7 +76,10 @@ class ActionAnswerTopic(WegweiserAction):
             return events
         send(dispatcher, reply)
         if policy == "offer":
-            send(dispatcher, offer_reply(lang, topic), buttons=offer_buttons(lang))
+            offer = offer_reply(lang, topic)
+            # marked, so that a typed "yes" accepts it as the button does (bot/actions/smalltalk.py)
+            dispatcher.utter_message(text=offer.messages[0], buttons=offer_buttons(lang),
+                                     **{META_KEY: {**offer.describe(), OFFER_KEY: True}})
         events.append(SlotSet(SLOT_PENDING_TOPIC, None))
         return events
 
@@ -115,10 +119,7 @@ class ActionSetRegion(WegweiserAction):
         pending = tracker.get_slot(SLOT_PENDING_TOPIC)
         confirmation = _("Thank you. I will now show offices in {region}.").format(
             region=region_display_name(kb, region))
-        if pending == OUTCOME_HANDOFF:
-            send(dispatcher, Reply(messages=[confirmation], lang=lang))
-            send(dispatcher, handoff_reply(kb, lang, region))
-        elif pending in kb.scope.topics:
+        if pending in kb.scope.topics:
             local = render_topic(kb, pending, lang, region)
             # the general answer was sent already: only the local part is new
             local.messages = [confirmation] + local.messages[1:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import WegweiserAction, language_of, send
@@ -15,11 +15,25 @@ from bot.names import (
     ACTION_GREET,
     ACTION_OUT_OF_SCOPE,
     ACTION_SMALLTALK,
+    FORM_INTAKE,
+    INTENT_AFFIRM,
     INTENT_GOODBYE,
     INTENT_THANK,
+    META_KEY,
+    OFFER_KEY,
     OUTCOME_GREETING,
     OUTCOME_OUT_OF_SCOPE,
+    SLOT_INTAKE_TOPIC,
 )
+
+
+def _offered_topic(tracker: Tracker) -> str | None:
+    """When the assistant's last message offered a case manager: the topic it was about ("" if none)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            described = (event.get("metadata") or {}).get(META_KEY) or {}
+            return str(described.get("topic") or "") if described.get(OFFER_KEY) else None
+    return None
 
 
 def _intent(tracker: Tracker) -> str | None:
@@ -60,6 +74,11 @@ class ActionSmalltalk(WegweiserAction):
         lang = language_of(tracker)
         _ = gettext_for(lang)
         intent = _intent(tracker)
+        offered = _offered_topic(tracker)
+        if intent == INTENT_AFFIRM and offered is not None:
+            # "yes" to the offer of a case manager: the intake starts (consent first)
+            return [*self.language_events(tracker, lang), SlotSet(SLOT_INTAKE_TOPIC, offered or None),
+                    FollowupAction(FORM_INTAKE)]
         if intent == INTENT_THANK:
             text = _("You are welcome! Write to me any time you have a question.")
         elif intent == INTENT_GOODBYE:

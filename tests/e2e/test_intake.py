@@ -159,6 +159,20 @@ def test_answers_that_cannot_be_used_are_asked_again(conversation: Conversation,
         assert tickets_of_conversation(session, conversation.sender) == []
 
 
+def test_a_typed_yes_accepts_the_offer_of_a_case_manager(conversation: Conversation) -> None:
+    answer = conversation.say("How do I find an apartment in Bielefeld?")
+    assert "/request_human" in _payloads(answer)  # housing: the answer, then the offer
+    consent = conversation.say("yes")
+    assert {"/affirm", "/deny"} <= set(_payloads(consent)) and "Bielefeld" in _text(consent)
+
+
+def test_two_misses_in_a_row_hand_over_to_a_person(conversation: Conversation) -> None:
+    first = conversation.say("/nlu_fallback")
+    assert "/affirm" not in _payloads(first)  # first: suggestions, and a button for a person
+    second = conversation.say("/nlu_fallback")
+    assert {"/affirm", "/deny"} <= set(_payloads(second))  # then the intake, consent first
+
+
 def test_the_intake_can_be_left_at_any_question(conversation: Conversation, stack: Stack) -> None:
     conversation.say("I live in Gelsenkirchen")
     conversation.say("/request_human")
