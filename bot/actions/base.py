@@ -62,6 +62,12 @@ def language_of(tracker: Tracker) -> str:
     )
 
 
+def described_replies(tracker: Tracker) -> list[dict[str, Any]]:
+    """The structured descriptions of the assistant's messages so far (META_KEY metadata), newest first."""
+    return [(event.get("metadata") or {}).get(META_KEY) or {}
+            for event in reversed(tracker.events) if event.get("event") == "bot"]
+
+
 def send(dispatcher: CollectingDispatcher, reply: Reply, buttons: list[dict[str, Any]] | None = None) -> None:
     """Send each message of a reply with its structured description; buttons go on the last one."""
     for i, text in enumerate(reply.messages):

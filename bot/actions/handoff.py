@@ -8,13 +8,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.base import WegweiserAction, knowledge, language_of
+from bot.actions.base import WegweiserAction, described_replies, knowledge, language_of
 from bot.i18n import gettext_for
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.render import Reply, region_display_name, render_service
 from bot.names import (
     ACTION_HANDOFF,
-    META_KEY,
     OUTCOME_HANDOFF,
     SLOT_FAILED_TURNS,
     SLOT_INTAKE_TOPIC,
@@ -44,11 +43,9 @@ def handoff_reply(kb: KnowledgeBase, lang: str, region: str | None, topic: str |
 
 def last_topic(tracker: Tracker, known: set[str]) -> str | None:
     """The topic of the assistant's last reply (what the person wants help with), if it was a topic."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot":
-            topic = ((event.get("metadata") or {}).get(META_KEY) or {}).get("topic")
-            return str(topic) if topic in known else None
-    return None
+    replies = described_replies(tracker)
+    topic = replies[0].get("topic") if replies else None
+    return str(topic) if topic in known else None
 
 
 class ActionHandoff(WegweiserAction):

@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.engine import Engine
 
-from bot.actions.base import WegweiserAction, knowledge, language_of, region_buttons, send
+from bot.actions.base import WegweiserAction, described_replies, knowledge, language_of, region_buttons, send
 from bot.actions.handoff import handoff_reply
 from bot.i18n import gettext_for
 from bot.knowledge.render import Reply, region_display_name, render_topic
@@ -646,15 +646,9 @@ def transcript_of(tracker: Tracker) -> list[Any]:
 
 
 def topics_of(tracker: Tracker, known: set[str]) -> list[str]:
-    """The topics the assistant answered in this conversation (from its replies' descriptions)."""
-    topics = []
-    for event in tracker.events:
-        if event.get("event") != "bot":
-            continue
-        described = ((event.get("metadata") or {}).get(META_KEY) or {}).get("topic")
-        if described in known and described not in topics:
-            topics.append(described)
-    return topics
+    """The topics the assistant answered in this conversation (from its replies' descriptions), in order."""
+    answered = [d.get("topic") for d in reversed(described_replies(tracker))]
+    return [str(t) for t in dict.fromkeys(answered) if t in known]
 
 
 def reset_intake() -> list[EventType]:

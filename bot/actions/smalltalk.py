@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.base import WegweiserAction, language_of, send
+from bot.actions.base import WegweiserAction, described_replies, language_of, send
 from bot.i18n import gettext_for
 from bot.knowledge.render import Reply
 from bot.names import (
@@ -19,7 +19,6 @@ from bot.names import (
     INTENT_AFFIRM,
     INTENT_GOODBYE,
     INTENT_THANK,
-    META_KEY,
     OFFER_KEY,
     OUTCOME_GREETING,
     OUTCOME_OUT_OF_SCOPE,
@@ -29,11 +28,10 @@ from bot.names import (
 
 def _offered_topic(tracker: Tracker) -> str | None:
     """When the assistant's last message offered a case manager: the topic it was about ("" if none)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot":
-            described = (event.get("metadata") or {}).get(META_KEY) or {}
-            return str(described.get("topic") or "") if described.get(OFFER_KEY) else None
-    return None
+    replies = described_replies(tracker)
+    if not replies or not replies[0].get(OFFER_KEY):
+        return None
+    return str(replies[0].get("topic") or "")
 
 
 def _intent(tracker: Tracker) -> str | None:
