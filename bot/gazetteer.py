@@ -6,14 +6,20 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # prefixes Arabic and Persian glue to a name: "في بيليفيلد" is separate, but "ببيليفيلد"/"وبيليفيلد" are not
 _ARABIC_PREFIXES = ("وب", "ول", "وف", "ب", "ل", "و", "ف", "ك")
-# words after which an ambiguous place name ("Lage", "Horn") is taken as a place
-PLACE_PREPOSITIONS = frozenset(
-    ["in", "im", "nach", "aus", "bei", "von", "to", "from", "at", "near", "live", "living", "wohne", "wohnen", "lebe", "leben", "в", "во", "у", "із", "з", "зі", "из", "до", "на", "في", "من", "الى", "إلى", "ب", "در", "از", "به", "da", "de", "den", "dan"]
-)
+
+
+@lru_cache(maxsize=1)
+def place_prepositions() -> frozenset[str]:
+    """Words after which an ambiguous place name ("Lage", "Horn") is taken as a place, in every language."""
+    from bot.lang.registry import get_languages
+
+    return frozenset(word for language in get_languages().entries for word in language.place_prepositions)
+
 MAX_TOKENS = 300
 
 
@@ -123,7 +129,7 @@ class Gazetteer:
                 if ambiguous:
                     exact = all(words[i + k] == name_tokens[k] for k in range(n))
                     standalone = len(words) <= n + 1
-                    after_preposition = i > 0 and words[i - 1] in PLACE_PREPOSITIONS
+                    after_preposition = i > 0 and words[i - 1] in place_prepositions()
                     if not exact or not (standalone or after_preposition):
                         continue
                 elif not all(_token_matches(words[i + k], name_tokens[k]) for k in range(n)):

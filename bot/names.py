@@ -13,6 +13,8 @@ INTENT_REQUEST_HUMAN = "request_human"
 INTENT_CHOOSE_LANGUAGE = "choose_language"
 INTENT_INFORM_REGION = "inform_region"
 INTENT_FALLBACK = "nlu_fallback"
+# set by the NLU when a message is clearly in a language the assistant does not speak
+INTENT_UNSUPPORTED_LANGUAGE = "unsupported_language"
 # button-only: the payload of the intake's buttons (never typed, so it has no NLU examples)
 INTENT_INTAKE_CHOICE = "intake_choice"
 BUTTON_ONLY_INTENTS = (INTENT_INTAKE_CHOICE,)
@@ -57,6 +59,7 @@ ACTION_ANSWER_TOPIC = "action_answer_topic"
 ACTION_SET_REGION = "action_set_region"
 ACTION_ASK_REGION = "action_ask_region"
 ACTION_CHOOSE_LANGUAGE = "action_choose_language"
+ACTION_UNSUPPORTED_LANGUAGE = "action_unsupported_language"
 ACTION_GREET = "action_greet"
 ACTION_SMALLTALK = "action_smalltalk"
 ACTION_OUT_OF_SCOPE = "action_out_of_scope"

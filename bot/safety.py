@@ -1,7 +1,7 @@
 """Danger safety net: recognise violence, a crisis or a medical emergency in a short message,
-whatever the NLU model thinks, in every supported language (and Latin-script Arabic and Russian).
+whatever the NLU model thinks, in every supported language (and Latin-script Arabic, Russian, Bulgarian).
 
-Terms are written in natural spelling and normalised like the message (casefold, no diacritics,
+The terms are data: knowledge/danger/<language>.yml (README.md there for editors). They are written in natural spelling and normalised like the message (casefold, no diacritics,
 one form of the Arabic/Persian letter variants, no ZWNJ or tatweel). Term syntax:
 
     word     the whole word                 word*   a word starting with it (inflection)
@@ -20,6 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.settings import get_settings
 
 
 class DangerKind(str, Enum):
@@ -47,136 +52,42 @@ class DangerSignal:
 
 V, C, E = DangerKind.VIOLENCE, DangerKind.CRISIS, DangerKind.EMERGENCY
 
-TERMS: dict[str, dict[DangerKind, tuple[str, ...]]] = {
-    "de": {
-        V: ("schlägt mich", "schlagt mich", "schlägt uns", "schlägt meine*", "geschlagen",
-            "prügel*", "verprügel*", "*gewalt", "gewalttät*", "häusliche gewalt",
-            "bedroh*", "droht mir", "droht mich", "droht .. umzubringen",
-            "vergewaltig*~", "missbrauch*", "misshandel*", "belästig*", "angegriffen", "überfallen",
-            "messer", "waffe", "umbringen", "bringt mich um", "bringt uns um", "töten", "tötet",
-            "erwürgen", "gewürgt", "würgt", "tritt mich", "getreten", "eingesperrt", "sperrt mich ein",
-            "zwangsheirat*", "zwangsehe", "stalkt", "verfolgt mich", "angst vor meinem mann", "angst vor meiner familie"),
-        C: ("selbstmord*~", "suizid*~", "ich .. mich umbringen", "mich selbst umbringen", "bringe mich um",
-            "bring mich um", "ich .. mich töten", "mich selbst töten", "mir das leben nehmen", "mein leben beenden",
-            "nicht mehr leben", "will sterben", "möchte sterben", "will tot sein", "keinen sinn mehr",
-            "kein sinn mehr", "ritze mich", "verletze mich selbst", "selbstverletz*", "halte es nicht mehr aus",
-            "panikattack*", "von der brücke springen"),
-        E: ("notarzt", "krankenwagen~", "rettungswagen~", "notfall", "ein notfall", "bewusstlos~",
-            "ohnmächtig", "atmet nicht", "keine luft", "herzinfarkt~", "schlaganfall~", "blutet", "blutung*",
-            "viel blut", "brustschmerz*", "krampfanfall", "vergiftet", "vergiftung", "überdosis",
-            "tabletten geschluckt", "es brennt", "feuer", "unfall", "fruchtblase", "wehen"),
-    },
-    "en": {
-        V: ("hit me", "hits me", "hitting me", "hit my", "beat me", "beating me", "beaten", "beat up",
-            "he beats", "she beats", "beats my", "punch*", "kicked me", "kicks me", "slapped", "slaps me",
-            "hurt me", "hurts me", "hurting me", "abuse*", "abusing", "abusive", "rape*", "raping",
-            "assault*", "threaten*", "threats", "violence", "violent", "kill me", "kill us", "kill my",
-            "knife", "a gun", "his gun", "her gun", "with a gun", "gunpoint", "pistol", "stab", "stabbed", "stabbing", "stab me", "attacked", "attack me", "forced marriage", "locked me", "stalking",
-            "afraid of my husband", "scared of my husband", "harass*"),
-        C: ("suicid*~", "kill myself", "killing myself", "end my life", "take my life", "want to die",
-            "wanna die", "want to be dead", "don't want to live", "dont want to live", "do not want to live",
-            "no reason to live", "self harm", "self-harm", "cut myself", "cutting myself", "hurt myself",
-            "panic attack*", "can't go on", "cant go on", "better off dead", "jump off"),
-        E: ("ambulance~", "it's an emergency", "its an emergency", "is an emergency", "medical emergency",
-            "unconscious~", "not breathing", "can't breathe", "cant breathe", "cannot breathe",
-            "heart attack", "stroke", "bleeding", "overdose*", "seizure*", "poisoned", "poisoning",
-            "chest pain", "fainted", "passed out", "water broke", "in labor", "in labour", "on fire", "fire"),
-    },
-    "ru": {
-        V: ("бьет", "бьют", "бил", "била", "избил*", "избива*", "побил*", "ударил*", "угрожа*~",
-            "изнасил*", "насили*", "домогает*", "убьет", "убьют", "убить меня", "убить нас", "хочет убить",
-            "нож", "ножом", "пистолет", "преследует", "запер*", "боюсь мужа"),
-        C: ("покончить с собой", "покончу с собой", "убить себя", "убью себя", "суицид*", "самоубийств*~",
-            "не хочу жить", "жить не хочу", "хочу умереть", "нет смысла жить", "режу себя", "порезать себя",
-            "паническ* атак*"),
-        E: ("скорую помощь", "вызовите скорую", "вызови скорую", "вызвать скорую", "скорая помощь",
-            "скорой помощи", "без сознания", "потерял* сознание", "не дышит",
-            "не могу дышать", "задыха*", "инфаркт*", "инсульт*", "кровотечен*", "кровь", "отравил*",
-            "отравлен*", "передозир*", "судорог*", "пожар", "горит", "рожаю", "схватки", "воды отошли"),
-    },
-    "ru-Latn": {
-        V: ("bet menya", "b'et menya", "byot menya", "bjet menya", "izbil*", "izbiva*", "udaril*",
-            "ugrozha*", "iznasil*", "nasilie", "ubet menya", "ubyot menya", "ubit menya", "hochet ubit",
-            "khochet ubit"),
-        C: ("ubit sebya", "ubyu sebya", "pokonchit s soboy", "pokonchit s soboj", "suicid*", "samoubiistv*",
-            "ne hochu zhit", "ne khochu zhit", "ne hochu jit", "hochu umeret", "khochu umeret"),
-        E: ("skoruyu", "skoraya", "bez soznaniya", "ne dyshit", "ne mogu dyshat", "infarkt", "insult",
-            "krovotechenie"),
-    },
-    "uk": {
-        V: ("б'є", "бє", "б'ють", "бють", "бив мене", "била мене", "били мене", "побив*", "побил*",
-            "вдарив*", "вдарил*", "погрожу*", "погрози", "зґвалтув*", "згвалтув*", "насильств*", "насилля",
-            "вб'є", "вбє", "вб'ють", "вбити мене", "хоче вбити", "ножем", "має ніж", "пістолет", "переслідує",
-            "замкнув*", "боюся чоловіка"),
-        C: ("покінчити з собою", "покінчу з собою", "покінчити життя", "вбити себе", "вб'ю себе",
-            "суїцид*", "самогубств*~", "не хочу жити", "жити не хочу", "хочу померти", "ріжу себе",
-            "порізати себе", "панічн* атак*"),
-        E: ("викличте швидку", "виклич швидку", "викликати швидку", "швидку допомогу", "швидка допомога",
-            "швидкої допомоги", "без свідомості", "знепритомн*", "не дихає",
-            "не можу дихати", "задиха*", "інфаркт*", "інсульт*", "кровотеч*", "отруї*", "отруєн*",
-            "передозув*", "судоми", "судомн*", "пожежа", "горить", "пологи", "народжую", "перейми"),
-    },
-    "ar": {
-        V: ("*ضرب*", "*عنف*", "*تعنيف*", "*معنف*", "*يهدد*", "*هددني*", "*تهديد*", "*اغتصب*",
-            "*اغتصاب*", "*تحرش*", "*يقتلني*", "*يقتلنا*", "*قتلني*", "بدو يقتل*", "سكين*", "بسكين*", "السكين*", "بالسكين*", "*يؤذيني*",
-            "*يعتدي*", "*اعتداء*", "*اعتدى*", "حبسني", "*يحبسني*", "*زواج قسري*", "*خايفه من زوجي*",
-            "*خائفه من زوجي*"),
-        C: ("*انتحار*", "*نتحر*", "*قتل نفسي*", "*اقتل حالي*", "ما بدي عيش", "ما بدي اعيش", "مابدي عيش",
-            "لا اريد ان اعيش", "لا اريد العيش", "مش عايز اعيش", "مش عايزه اعيش", "بدي موت", "بدي اموت",
-            "اريد ان اموت", "عايز اموت", "عايزه اموت", "تعبت من الحياه", "*اذي نفسي*", "*اؤذي نفسي*",
-            "*نوبه هلع*"),
-        E: ("*اسعاف*", "فاقد الوعي", "*فقد الوعي*", "*فقدت الوعي*", "*مغمى عليه*", "*مغمى عليها*",
-            "ما عم يتنفس", "ما عم تتنفس", "لا يتنفس", "لا تتنفس", "ما بقدر اتنفس", "مش قادر اتنفس",
-            "مش قادره اتنفس", "لا استطيع التنفس", "*نزيف*", "*جلطه*", "*نوبه قلبيه*", "*تسمم*",
-            "*حريق*", "*جرعه زائده*", "*طوارئ*"),
-    },
-    "ar-Latn": {
-        V: ("*drabni*", "*drobni*", "*darabni*", "*darbni*", "*3anf*", "*2telni*", "*2tolni*", "*qtolni*",
-            "*ktolni*", "*ta7arosh*", "*t7arosh*", "*eghtisab*", "*ightisab*", "*e8tesab*", "*sekkine*",
-            "*sikkin*", "*yhadedni*", "*yhaddedni*", "*tahdid*"),
-        C: ("*inti7ar*", "*ente7ar*", "*nti7er*", "*ntiher*", "*2tol 7ali*", "*2atel 7ali*", "*qatl nafsi*",
-            "bdi mot", "badi mot", "bade mot", "bdi mout", "badi mout", "bade moot", "ma bdi 3ish",
-            "mabdi 3ish", "ma badi 3ish", "mish 3ayez a3ish", "mosh 3ayez a3ish"),
-        E: ("*is3af*", "*es3af*", "*eis3af*", "fa2ed el wa3i", "fa2da el wa3i", "*ghayeb 3an el wa3i*",
-            "*2ader atnaf*", "*2adra atnaf*", "*2dar atnaf*", "ma 3am yetnafas", "ma 3am yetnaffas",
-            "*jalta*", "*7ari2*"),
-    },
-    "fa": {
-        V: ("*کتک*", "منو میزنه", "منو میزند", "مرا میزند", "منو زد", "منو زده", "مرا زد", "من را زد",
-            "*خشونت*", "تهدید*", "*تهدیدم*", "*تجاوز*", "آزار*", "اذیتم میکنه", "اذیت میکنه",
-            "منو میکشه", "منو بکشه", "مرا میکشد", "مرا بکشد", "منو بکشن", "*چاقو*", "زندانی کرده",
-            "ازدواج اجباری", "از شوهرم میترسم", "از شوهرم می ترسم"),
-        C: ("*خودکشی*", "خود کشی", "خودمو بکشم", "خودم را بکشم", "خودمو میکشم", "خودم را میکشم",
-            "نمیخوام زنده باشم", "نمیخواهم زنده باشم", "نمیخوام زندگی کنم", "نمیخواهم زندگی کنم",
-            "میخوام بمیرم", "میخواهم بمیرم", "دلم میخواد بمیرم", "به خودم آسیب", "حمله عصبی",
-            "حمله پانیک", "حمله هراس"),
-        E: ("*آمبولانس*", "*اورژانس*", "*بیهوش*", "نفس نمیکشه", "نفس نمیکشد", "نمیتونم نفس بکشم",
-            "نمیتوانم نفس بکشم", "*سکته*", "*خونریزی*", "*مسموم*", "آتش سوزی", "آتیش گرفته",
-            "آتش گرفته", "حمله قلبی", "درد زایمان"),
-    },
-    "tr": {
-        V: ("dövüyor*", "dövdü*", "döver", "dövecek*", "dövül*", "vuruyor*", "vurdu*", "vuracak*",
-            "şiddet", "şiddete", "şiddetten", "tehdit*", "tecavüz*~", "taciz*", "öldürecek*", "öldürmek istiyor", "beni öldür*",
-            "bıçak*", "silah*", "kilitledi", "zorla evlen*", "kocamdan korkuyorum"),
-        C: ("intihar*", "kendimi öldür*", "ölmek istiyorum", "yaşamak istemiyorum", "canıma kıy*",
-            "kendime zarar", "panik atak*", "artık dayanamıyorum"),
-        E: ("ambulans*~", "bayıldı*", "bilinci yok", "bilincini kaybet*", "nefes alamıyor*",
-            "nefes almıyor*", "kalp krizi", "felç", "kanama*", "kanıyor", "zehirlen*", "yangın*",
-            "doğum başladı", "suyum geldi", "doz aşımı"),
-    },
-}
+DANGER_DIR = "danger"  # inside the knowledge directory: one file per language (and per script)
+_KINDS = {kind.value: kind for kind in DangerKind}
 
-NEGATIVE_TERMS: dict[str, tuple[str, ...]] = {
-    "de": ("gewaltig*", "im notfall", "für den notfall", "notfall nummer*"),
-    "en": ("kill time", "killing time", "kill some time", "beats me", "stroke of luck", "fire me", "fired me",
-           "fired", "fire department", "fire brigade", "gun control", "emergency number", "emergency numbers"),
-    "ru": (),
-    "uk": (),
-    "ar": ("جدول الضرب", "رقم الطوارئ", "ارقام الطوارئ"),
-    "ar-Latn": (),
-    "fa": ("طول میکشه", "طول میکشد", "طول بکشه", "شماره اورژانس", "شماره های اورژانس"),
-    "tr": ("silahlı kuvvet*",),
-}
+
+class DangerTermsError(ValueError):
+    """A danger-terms file is malformed (the message names the file and the entry)."""
+
+
+def load_terms(directory: Path) -> tuple[dict[str, dict[DangerKind, tuple[str, ...]]], dict[str, tuple[str, ...]]]:
+    """Positive terms per language and kind, and negative terms per language, from `directory/*.yml`."""
+    positive: dict[str, dict[DangerKind, tuple[str, ...]]] = {}
+    negative: dict[str, tuple[str, ...]] = {}
+    for path in sorted(directory.glob("*.yml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise DangerTermsError(f"{path}: cannot read danger terms: {exc}") from exc
+        if not isinstance(data, dict) or data.get("language") != path.stem:
+            raise DangerTermsError(f"{path}: needs 'language: {path.stem}' (the file name)")
+        kinds: dict[DangerKind, tuple[str, ...]] = {}
+        for key, value in data.items():
+            if key == "language":
+                continue
+            if key != "negative" and key not in _KINDS:
+                raise DangerTermsError(f"{path}: unknown key {key!r} (violence, crisis, emergency, negative)")
+            if not isinstance(value, list | type(None)) or not all(isinstance(t, str) and t for t in value or ()):
+                raise DangerTermsError(f"{path}: {key!r} must be a list of terms")
+            if key == "negative":
+                negative[path.stem] = tuple(value or ())
+            else:
+                kinds[_KINDS[key]] = tuple(value or ())
+        positive[path.stem] = kinds
+    if not positive:
+        raise DangerTermsError(f"{directory}: no danger terms found")
+    return positive, negative
+
 
 # letters written in several ways; ZWNJ, ZWJ and tatweel vanish
 _LETTERS = str.maketrans({
@@ -243,9 +154,10 @@ def _compile(language: str, kind: DangerKind | None, term: str) -> _Term:
 
 @lru_cache(maxsize=1)
 def _terms() -> tuple[tuple[_Term, ...], dict[str, tuple[_Term, ...]]]:
+    terms_by_language, negative_terms = load_terms(get_settings().knowledge_dir / DANGER_DIR)
     positive = tuple(_compile(lang, kind, term)
-                     for lang, kinds in TERMS.items() for kind, terms in kinds.items() for term in terms)
-    negative = {lang: tuple(_compile(lang, None, term) for term in terms) for lang, terms in NEGATIVE_TERMS.items()}
+                     for lang, kinds in terms_by_language.items() for kind, terms in kinds.items() for term in terms)
+    negative = {lang: tuple(_compile(lang, None, term) for term in terms) for lang, terms in negative_terms.items()}
     return positive, negative
 
 

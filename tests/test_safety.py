@@ -3,9 +3,21 @@ messages that must not raise an alarm."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.safety import DangerKind, detect_danger, normalise
+from bot import SUPPORTED_LANGUAGES
+from bot.safety import (
+    DANGER_DIR,
+    DangerKind,
+    DangerTermsError,
+    _compile,
+    detect_danger,
+    load_terms,
+    normalise,
+)
+from bot.settings import get_settings
 
 V, C, E = DangerKind.VIOLENCE, DangerKind.CRISIS, DangerKind.EMERGENCY
 
@@ -265,3 +277,27 @@ def test_languages_can_be_restricted() -> None:
 def test_empty_and_emoji_only_messages() -> None:
     assert detect_danger("") is None
     assert detect_danger("🙂🙂") is None
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("language: xx\nviolence: [schlägt]\n", "needs 'language: de'"),
+    ("language: de\nthreat: [x]\n", "unknown key 'threat'"),
+    ("language: de\nviolence: [schlägt, 3]\n", "must be a list of terms"),
+    ("language: de\nviolence: [\n", "cannot read danger terms"),
+])
+def test_a_broken_danger_file_is_named_clearly(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "de.yml").write_text(content, encoding="utf-8")
+    with pytest.raises(DangerTermsError, match=message):
+        load_terms(tmp_path)
+
+
+def test_every_danger_file_compiles() -> None:
+    positive, negative = load_terms(get_settings().knowledge_dir / DANGER_DIR)
+    assert set(SUPPORTED_LANGUAGES) <= set(positive)
+    for lang, kinds in positive.items():
+        assert all(kinds.get(kind) for kind in DangerKind), lang  # every kind has terms
+        for kind, terms in kinds.items():
+            for term in terms:
+                _compile(lang, kind, term)
+        for term in negative.get(lang, ()):
+            _compile(lang, None, term)

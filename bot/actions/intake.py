@@ -23,10 +23,10 @@ from sqlalchemy.engine import Engine
 
 from bot.actions.base import WegweiserAction, described_replies, knowledge, language_of, region_buttons, send
 from bot.actions.handoff import handoff_reply
-from bot.i18n import gettext_for
+from bot.i18n import gettext_for, ngettext_for
 from bot.knowledge.render import Reply, region_display_name, render_topic
 from bot.lang.dates import parse_date
-from bot.lang.names import AUTONYMS
+from bot.lang.names import autonym
 from bot.names import (
     ACTION_SUBMIT_INTAKE,
     ACTION_VALIDATE_INTAKE,
@@ -179,7 +179,7 @@ def contact_text(value: str, lang: str) -> str:
 
 def language_name(code: str) -> str:
     """A language in its own name (the code when there is none)."""
-    return AUTONYMS.get(code, code)
+    return autonym(code)
 
 
 def deadline_text(value: str | None, lang: str) -> str:
@@ -228,6 +228,7 @@ def _reply(lang: str, *messages: str) -> Reply:
 
 def _consent_question(tracker: Tracker, lang: str) -> tuple[str, list[dict[str, str]]]:
     _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     settings = get_settings()
     region = tracker.get_slot(SLOT_REGION)
     who = (_("the integration case management (Kommunales Integrationsmanagement) of {region}").format(
@@ -238,8 +239,10 @@ def _consent_question(tracker: Tracker, lang: str) -> tuple[str, list[dict[str, 
         _("What is shared: your answers to the next questions (your region, the topics, a short description, "
           "how to reach you, your language, a deadline, a name if you give one) and this conversation."),
         _("With whom: only {who}. Case managers are bound to confidentiality.").format(who=who),
-        _("For how long: until your request is finished, then at most {days} days. You can delete everything "
-          "at any time with /delete.").format(days=settings.retention_days),
+        ngettext("For how long: until your request is finished, then at most {days} day. You can delete "
+                 "everything at any time with /delete.",
+                 "For how long: until your request is finished, then at most {days} days. You can delete "
+                 "everything at any time with /delete.", settings.retention_days).format(days=settings.retention_days),
         _("Do you agree?"),
     ])
     return text, [{"title": _("Yes, I agree"), "payload": f"/{INTENT_AFFIRM}"},
@@ -667,6 +670,7 @@ class ActionSubmitIntake(WegweiserAction):
         """No consent: the counselling contacts; cancelled: nothing; else the ticket."""
         lang = language_of(tracker)
         _ = gettext_for(lang)
+        ngettext = ngettext_for(lang)
         kb = knowledge()
         events = [*self.language_events(tracker, lang), *reset_intake()]
         consent = tracker.get_slot(SLOT_INTAKE_CONSENT)
@@ -702,8 +706,11 @@ class ActionSubmitIntake(WegweiserAction):
                else _("by phone") if contact.channel is ContactChannel.PHONE else _("by e-mail"))
         lines = [
             _("Thank you. Your request has been sent. Your number is {number}.").format(number=number),
-            _("A case manager of the team in {region} will read it and contact you {how}. This usually takes "
-              "{days} working days.").format(region=region_display_name(kb, region), how=how, days=team.response_days),
+            ngettext("A case manager of the team in {region} will read it and contact you {how}. This usually "
+                     "takes {days} working day.",
+                     "A case manager of the team in {region} will read it and contact you {how}. This usually "
+                     "takes {days} working days.", team.response_days).format(
+                region=region_display_name(kb, region), how=how, days=team.response_days),
         ]
         if urgent:
             lines.append(_("Your request is marked urgent: the team sees it first. If you are in danger, call "

@@ -13,18 +13,22 @@ from bot.actions.base import WegweiserAction, language_of, send
 from bot.i18n import gettext_for
 from bot.knowledge.render import Reply
 from bot.lang.choice import normalise_language_code
-from bot.lang.names import AUTONYMS
+from bot.lang.names import autonym
 from bot.names import (
     ACTION_CHOOSE_LANGUAGE,
+    ACTION_UNSUPPORTED_LANGUAGE,
     INTENT_CHOOSE_LANGUAGE,
     SLOT_CONVERSATION_LANGUAGE,
     SLOT_LANGUAGE,
 )
 
+# a person writing in a language the assistant does not speak is answered in these, in this order
+UNSUPPORTED_REPLY_LANGUAGES = ("en", "de")
+
 
 def language_buttons() -> list[dict[str, Any]]:
     """Each language in its own name."""
-    return [{"title": AUTONYMS[code], "payload": f'/{INTENT_CHOOSE_LANGUAGE}{{"language":"{code}"}}'}
+    return [{"title": autonym(code), "payload": f'/{INTENT_CHOOSE_LANGUAGE}{{"language":"{code}"}}'}
             for code in SUPPORTED_LANGUAGES]
 
 
@@ -46,3 +50,28 @@ class ActionChooseLanguage(WegweiserAction):
         _ = gettext_for(lang)
         send(dispatcher, Reply(messages=[_("Which language do you want?")], lang=lang), buttons=language_buttons())
         return [SlotSet(SLOT_LANGUAGE, None), *self.language_events(tracker, lang)]
+
+
+def unsupported_language_text(lang: str) -> str:
+    """What a person writing in a language the assistant does not speak reads (in `lang`)."""
+    _ = gettext_for(lang)
+    return "\n".join([
+        _("Sorry, I do not speak this language yet. Please choose one of these languages, or write in one "
+          "of them:"),
+        _("In an emergency call 112 (ambulance, fire brigade) or 110 (police): free of charge, day and night."),
+    ])
+
+
+class ActionUnsupportedLanguage(WegweiserAction):
+    """A message in a language the assistant does not speak: say so honestly, in English and German,
+    with the language list (never a guess in a wrong supported language)."""
+
+    def name(self) -> str:
+        """Action name."""
+        return ACTION_UNSUPPORTED_LANGUAGE
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        """English first, then German, then the buttons."""
+        text = "\n\n".join(unsupported_language_text(lang) for lang in UNSUPPORTED_REPLY_LANGUAGES)
+        send(dispatcher, Reply(messages=[text], lang=UNSUPPORTED_REPLY_LANGUAGES[0]), buttons=language_buttons())
+        return []

@@ -44,7 +44,6 @@ from bot.tickets.repository import (
 from bot.tickets.summary import life_area_labels, local_time, summary_rows
 from bot.tickets.vocab import (
     HELD_STATUSES,
-    LANGUAGE_LABELS,
     OPEN_STATUSES,
     REGION_LABELS,
     Author,
@@ -52,6 +51,7 @@ from bot.tickets.vocab import (
     Status,
     Urgency,
     language_label,
+    language_labels,
     region_label,
 )
 
@@ -316,7 +316,7 @@ class Desk:
             status, statuses = "open", OPEN_STATUSES
         urgency = query.get("urgency") if query.get("urgency") in {u.value for u in Urgency} else ""
         region = query.get("region") if query.get("region") in regions else ""
-        language = query.get("language") if query.get("language") in LANGUAGE_LABELS else ""
+        language = query.get("language") if query.get("language") in language_labels() else ""
         rows = await self.db(_list_rows, statuses, urgency or None, region or None, language or None,
                              user.regions)
         filters = {"status": status, "urgency": urgency, "region": region, "language": language}
@@ -325,7 +325,7 @@ class Desk:
             status_options=[("open", "Offen"), ("all", "Alle")] + [(s.value, s.label) for s in Status],
             urgency_options=[(u.value, u.label) for u in Urgency],
             region_options=[(r, region_label(r)) for r in regions],
-            language_options=list(LANGUAGE_LABELS.items()))
+            language_options=list(language_labels().items()))
 
     async def ticket_page(self, request: web.Request) -> web.Response:
         """One ticket: summary, description, transcript, notes, audit log, actions."""

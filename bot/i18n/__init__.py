@@ -37,6 +37,13 @@ def gettext_for(lang: str) -> Callable[[str], str]:
     return translations(lang).gettext
 
 
+def ngettext_for(lang: str) -> Callable[[str, str, int], str]:
+    """The plural-aware gettext of a supported language (the catalog's own plural rule)."""
+    if lang not in SUPPORTED_LANGUAGES:
+        lang = "de"
+    return translations(lang).ngettext
+
+
 def null_gettext() -> Callable[[str], str]:
     """Identity translation, for extraction-only code paths."""
     return _gettext.NullTranslations().gettext

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po, write_po
 from bot import SUPPORTED_LANGUAGES
 from bot.i18n import DOMAIN
 
-KEYWORDS = {"_": None, "gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 
 
 def extract(source_dir: Path) -> Catalog:

@@ -13,7 +13,7 @@ from bot import RTL_LANGUAGES
 from bot.i18n import gettext_for
 from bot.knowledge import hours
 from bot.knowledge.model import KnowledgeBase, Service
-from bot.lang.names import AUTONYMS
+from bot.lang.names import autonym
 
 LRI, PDI = "\u2066", "\u2069"  # isolate left-to-right runs inside right-to-left text
 
@@ -132,7 +132,7 @@ def render_topic(
     notes = []
     if resolved.fallback:
         notes.append(_("This text is not available in {language} yet, so it is shown in {shown}.").format(
-            language=AUTONYMS.get(lang, lang), shown=AUTONYMS.get(text.lang, text.lang)))
+            language=autonym(lang), shown=autonym(text.lang)))
     if resolved.stale and official:
         notes.append(_("This translation may be out of date. The current rules are on the official page: {url}")
                      .format(url=isolate(official, lang)))

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot import DEFAULT_LANGUAGE
+from bot.lang.registry import get_languages
 
 
 def normalise_language_code(code: Any) -> str | None:
-    """'uk-UA' -> 'uk'; None for unsupported codes."""
+    """'uk-UA' -> 'uk', 'prs' (Dari) -> 'fa', 'kmr' -> 'ku'; None for unsupported codes ('ckb', 'fr')."""
     if not isinstance(code, str) or not code:
         return None
     base = code.replace("_", "-").split("-")[0].lower()
-    if base == "prs":  # Dari
-        base = "fa"
-    return base if base in SUPPORTED_LANGUAGES else None
+    return get_languages().resolve(base)
 
 
 def reply_language(

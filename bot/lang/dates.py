@@ -58,7 +58,11 @@ def parse_date(text: str, lang: str, today: dt.date) -> dt.date | None:
     base = dt.datetime.combine(today, dt.time(12, 0))
     settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base, "DATE_ORDER": "DMY",
                 "REQUIRE_PARTS": []}
-    languages = list(dict.fromkeys([lang, "de", "en"]))
+    from bot.lang.registry import get_languages  # noqa: PLC0415
+
+    language = get_languages().get(lang)
+    own = [language.dates] if language and language.dates else []
+    languages = list(dict.fromkeys([*own, "de", "en"]))
     try:
         parsed = dateparser.parse(plain, languages=languages, settings=settings)  # type: ignore[arg-type]
         if parsed is None:

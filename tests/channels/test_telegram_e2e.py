@@ -23,7 +23,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.render import LRI
 from bot.lang.detect import LanguageDetector
-from bot.lang.names import AUTONYMS
+from bot.lang.names import autonym, autonyms
 from bot.runner import Stack
 from bot.settings import Settings
 from tests.channels import updates
@@ -190,8 +190,8 @@ def test_conversation(world: World, kb: KnowledgeBase, lang: str) -> None:
     # /language shows every language in its own name; pressing one confirms in it
     offer = world.say(chat, updates.text(chat, "/language", lang))
     buttons = _buttons(offer)
-    assert [b["text"] for b in buttons] == list(AUTONYMS.values())
-    chosen = next(b for b in buttons if b["text"] == AUTONYMS[lang])
+    assert [b["text"] for b in buttons] == list(autonyms().values())
+    chosen = next(b for b in buttons if b["text"] == autonym(lang))
     assert _language(world.say(chat, updates.callback(chat, chosen["callback_data"], lang))) == lang
 
     # /delete asks first; "no" keeps everything, "yes" erases the conversation

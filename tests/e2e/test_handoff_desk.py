@@ -19,7 +19,7 @@ from bot.actions.intake import area_label
 from bot.evaluation import free_port
 from bot.i18n import gettext_for
 from bot.lang.detect import LanguageDetector
-from bot.lang.names import AUTONYMS
+from bot.lang.names import autonym
 from bot.runner import Stack
 from bot.settings import Settings
 from bot.tickets.accounts import create_user
@@ -107,7 +107,7 @@ def test_persian_newcomer_to_bielefeld_case_manager_and_back(world: World, page:
     problem = "اجازه اقامتم ماه دیگر تمام می‌شود و صاحبخانه هم می‌خواهد قرارداد را تمدید نکند"
     contact = world.say(updates.text(CHAT, problem, "fa"))
     language = world.press(contact, _("Here in this chat"))
-    deadline = world.press(language, AUTONYMS["fa"])
+    deadline = world.press(language, autonym("fa"))
     name = world.press(deadline, _("No deadline"))
     assert _("Skip") in str(name[-1].params.get("reply_markup"))  # the name is optional
     summary = world.say(updates.text(CHAT, "مریم", "fa"))

@@ -6,7 +6,7 @@ import pytest
 
 from bot.knowledge.loader import load_knowledge
 from bot.lang.detect import LanguageDetector
-from bot.lang.names import AUTONYMS
+from bot.lang.names import autonym, autonyms
 from bot.runner import Stack
 from bot.settings import get_settings
 from tests.conftest import Conversation
@@ -75,8 +75,8 @@ def test_region_is_asked_remembered_and_changeable(conversation: Conversation) -
 def test_language_can_be_chosen_with_buttons(conversation: Conversation) -> None:
     messages = conversation.say("Sprache")
     titles = [b["title"] for b in _buttons(messages)]
-    assert titles == list(AUTONYMS.values())
-    uk = next(b["payload"] for b in _buttons(messages) if b["title"] == AUTONYMS["uk"])
+    assert titles == list(autonyms().values())
+    uk = next(b["payload"] for b in _buttons(messages) if b["title"] == autonym("uk"))
     confirm = conversation.say(uk)
     assert DETECTOR.detect(_text(confirm)).language == "uk"
     # a short German office word keeps the chosen language
@@ -112,3 +112,18 @@ def test_bad_input_gets_a_sensible_reply(conversation: Conversation, text: str) 
     reply = _text(messages)
     assert reply.strip(), f"no reply to {text[:20]!r}"
     assert "Traceback" not in reply and "Error" not in reply
+
+
+@pytest.mark.parametrize("text", [
+    "bonjour, je cherche un cours d'allemand pour ma femme à Bielefeld",
+    "hola, necesito ayuda con el alquiler de mi piso",
+])
+def test_a_language_it_does_not_speak_gets_an_honest_reply_in_english_and_german(
+    conversation: Conversation, text: str
+) -> None:
+    messages = conversation.say(text)
+    reply = _text(messages)
+    assert "I do not speak this language yet" in reply
+    assert "Diese Sprache spreche ich leider noch nicht" in reply
+    assert "112" in reply and "110" in reply
+    assert [b["title"] for b in _buttons(messages)] == list(autonyms().values())

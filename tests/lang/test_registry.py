@@ -1,0 +1,34 @@
+"""The language registry (knowledge/languages.yml): what the rest of the code is told about languages."""
+
+from pathlib import Path
+
+import pytest
+
+from bot import RTL_LANGUAGES, SUPPORTED_LANGUAGES
+from bot.lang.choice import normalise_language_code
+from bot.lang.registry import LanguageFileError, parse_languages
+from bot.tickets.vocab import language_label
+
+
+def test_supported_languages_come_from_the_data_file() -> None:
+    assert SUPPORTED_LANGUAGES[0] == "de"
+    assert {"ar", "fa"} <= RTL_LANGUAGES
+    assert language_label("fa") == "Persisch (Farsi/Dari)"
+
+
+@pytest.mark.parametrize(("code", "expected"), [("uk-UA", "uk"), ("prs", "fa"), ("fr", None), ("ckb", None), ("", None)])
+def test_client_language_codes_map_to_supported_languages(code: str, expected: str | None) -> None:
+    assert normalise_language_code(code) == expected
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("languages: []\n", "non-empty list"),
+    ("languages:\n- name: X\n", "needs 'code' and 'name'"),
+    ("languages:\n- {code: de, name: Deutsch}\n- {code: de, name: D}\n", "listed twice"),
+    ("languages: [\n", "cannot read"),
+])
+def test_a_broken_languages_file_is_named_clearly(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "languages.yml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(LanguageFileError, match=message):
+        parse_languages(path)
