@@ -43,6 +43,48 @@ def _numeric(text: str, today: dt.date) -> dt.date | None:
     return None
 
 
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not (unicodedata.combining(ch)
+                                                                               and ch < "\u0600")))
+
+
+def _own_words(text: str, lang: str, today: dt.date) -> dt.date | None:
+    """Dates in words from knowledge/languages.yml and CLDR month names, for languages dateparser lacks
+    (Kurmanji; Pashto beyond its few words): "sibê", "3 roj", "24 berfanbar", "سبا", "د دسمبر 24"."""
+    from babel.dates import get_month_names  # noqa: PLC0415
+
+    from bot.lang.registry import get_languages  # noqa: PLC0415
+
+    language = get_languages().get(lang)
+    if language is None:
+        return None
+    plain = " ".join(_plain(text).replace("،", " ").split())
+    # longest phrases first: "dusibê" before "sibê", "بل سبا" before "سبا"
+    for phrase, days in sorted(language.relative_days.items(), key=lambda item: -len(item[0])):
+        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", plain):
+            return today + dt.timedelta(days=days)
+    number = re.search(r"(?<!\d)(\d{1,3})(?!\d)", plain)
+    if number and any(re.search(rf"(?<!\w){re.escape(word)}", plain) for word in language.day_words):
+        return today + dt.timedelta(days=int(number.group(1)))
+    try:
+        months = {_plain(name): month for context in ("format", "stand-alone") for width in ("wide", "abbreviated")
+                  for month, name in get_month_names(width, context, locale=lang).items()}
+    except (ValueError, LookupError):
+        return None
+    day = re.search(r"(?<!\d)(\d{1,2})(?!\d)", plain)
+    for name, month in sorted(months.items(), key=lambda item: -len(item[0])):
+        if day and len(name) >= 3 and name in plain:
+            for year in (today.year, today.year + 1):
+                try:
+                    value = dt.date(year, month, int(day.group(1)))
+                except ValueError:
+                    return None
+                if value >= today:
+                    return value
+    return None
+
+
 def parse_date(text: str, lang: str, today: dt.date) -> dt.date | None:
     """The date a short answer names, or None. Relative words count from `today`."""
     text = unicodedata.normalize("NFKC", text or "").strip()[:MAX_TEXT]
@@ -52,6 +94,9 @@ def parse_date(text: str, lang: str, today: dt.date) -> dt.date | None:
     value = _numeric(plain, today)
     if value is not None:
         return value
+    own = _own_words(plain, lang, today)
+    if own is not None:
+        return own
     import dateparser  # noqa: PLC0415 - heavy import, only needed for dates in words
     from dateparser.search import search_dates  # noqa: PLC0415
 

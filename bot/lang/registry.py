@@ -36,6 +36,8 @@ class Language:
     latin_markers: frozenset[str]  # the same, for the language written in Latin letters
     latin_digits: frozenset[str]  # digits that stand for letters when it is written in Latin letters
     place_prepositions: frozenset[str]  # words after which an ambiguous place name is a place
+    relative_days: dict[str, int]  # date words dateparser does not know: "sibê" -> 1
+    day_words: tuple[str, ...]  # "N <day word>" is N days from today
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def parse_languages(path: Path) -> Languages:
             leaning=frozenset(str(raw.get("leaning") or "")),
             markers=_words(raw.get("markers")),
             latin_markers=_words(raw.get("latin_markers")),
+            relative_days={plain_word(str(k)): int(v) for k, v in (raw.get("relative_days") or {}).items()},
+            day_words=tuple(plain_word(str(w)) for w in raw.get("day_words") or ()),
             latin_digits=frozenset(str(raw.get("latin_digits") or "")),
             place_prepositions=frozenset(str(raw.get("place_prepositions") or "").casefold().split()),
         ))

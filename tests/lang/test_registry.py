@@ -32,3 +32,25 @@ def test_a_broken_languages_file_is_named_clearly(tmp_path: Path, content: str, 
     path.write_text(content, encoding="utf-8")
     with pytest.raises(LanguageFileError, match=message):
         parse_languages(path)
+
+
+def test_every_language_is_known_to_babel_and_reads_in_its_own_direction() -> None:
+    from babel import Locale
+
+    from bot.lang.registry import get_languages
+
+    for language in get_languages().entries:
+        locale = Locale.parse(language.code)
+        assert (locale.character_order == "right-to-left") == language.rtl, language.code
+        assert language.names and language.markers, language.code
+
+
+def test_every_language_has_its_catalog_danger_terms_and_training_data() -> None:
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    for lang in SUPPORTED_LANGUAGES:
+        assert (settings.locales_dir / lang / "LC_MESSAGES" / "messages.po").is_file(), lang
+        assert (settings.knowledge_dir / "danger" / f"{lang}.yml").is_file(), lang
+        assert (settings.root / "data" / "nlu" / lang / "topics.yml").is_file(), lang
+        assert (settings.root / "data" / "nlu" / lang / "dialogue.yml").is_file(), lang
