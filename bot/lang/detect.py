@@ -57,6 +57,8 @@ _WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?", re.UNICODE)
 LETTER_WEIGHT, LETTER_CAP = 3.0, 2
 LEANING_WEIGHT, LEANING_CAP = 0.5, 3
 MARKER_WEIGHT, MARKER_CAP = 0.6, 3
+# Cyrillic or Arabic words decide the script when they are at least this share of the words
+NATIVE_SHARE = 0.2
 # an unsupported language needs fastText this sure, and no supported language this many markers
 UNSUPPORTED_MIN_PROBABILITY = 0.5
 UNSUPPORTED_SURE = 0.9
@@ -227,7 +229,9 @@ class LanguageDetector:
         # German words come in Latin letters: in a message that also has Cyrillic or Arabic words, those decide
         word_scripts = [Counter(_script_of(ch) for ch in w if ch.isalpha()).most_common(1)[0][0] for w in content]
         scripts = Counter(word_scripts)
-        native = [sc for sc in ("arabic", "cyrillic", "other") if scripts[sc]]
+        native = [sc for sc in ("arabic", "cyrillic") if scripts[sc] and scripts[sc] >= NATIVE_SHARE * len(content)]
+        if not native and scripts["other"] > len(content) / 2:
+            native = ["other"]
         if native:
             script = max(native, key=lambda sc: scripts[sc])
             content = [w for w, sc in zip(content, word_scripts, strict=True) if sc == script]
