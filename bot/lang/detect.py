@@ -17,6 +17,7 @@ language.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.lang.registry import Language, get_languages, plain_word
+
+log = logging.getLogger(__name__)
 
 # Words that newcomers take over from German in every language: they say nothing about the language.
 OFFICE_WORDS = frozenset(
@@ -43,12 +46,13 @@ _GERMAN_LETTERS = frozenset("äöüß")
 
 
 def _germanish(word: str) -> bool:
-    lowered = word.casefold()
+    lowered = word.lower()  # not casefold(): it turns ß into ss
     return len(lowered) >= 6 and (bool(_GERMAN_ENDINGS.search(lowered)) or bool(set(lowered) & _GERMAN_LETTERS))
 
 
 # "3andi", "7abibi", "vsi4ki": digits inside a Latin word stand for letters (knowledge/languages.yml)
-_DIGIT_IN_WORD = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+# (a digit between letters, or before 3+ letters that are no ordinal or unit: not "2nd", "10km", "b2")
+_DIGIT_IN_WORD = re.compile(r"[^\W\d_]\d+[^\W\d_]|^\d(?!(?:st|nd|rd|th|km|kg|min|uhr|ter|ten)$)[^\W\d_]{3,}$")
 
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 _WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?", re.UNICODE)
@@ -266,8 +270,7 @@ class LanguageDetector:
             word_list = lang.latin_markers if latin_form else lang.markers
             hits = sum(1 for w in plain if w in word_list)
             markers[lang.code] = hits
-            letter_hits = (sum(1 for w in plain if _DIGIT_IN_WORD.search(w) and set(w) & lang.latin_digits
-                               and sum(ch.isalpha() for ch in w) >= 2)
+            letter_hits = (sum(1 for w in plain if _DIGIT_IN_WORD.search(w) and set(w) & lang.latin_digits)
                            if latin_form else sum(1 for ch in chars if ch in lang.letters))
             leaning_hits = 0 if latin_form else sum(chars[ch] for ch in lang.leaning)
             unique_letters = unique_letters or letter_hits > 0
@@ -292,6 +295,7 @@ class LanguageDetector:
         for code, share in self._statistics(joined, same_script, fasttext).items():
             scores[code] += share
         best = max(scores, key=lambda c: scores[c])
+        log.debug("language scores %s", {code: round(v, 2) for code, v in scores.items()})
         total = sum(scores.values())
         confidence = scores[best] / total if total > 0 else 0.0
         strong = unique_letters and any(ch in lang.letters for lang in self.languages if lang.code == best
