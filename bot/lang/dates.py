@@ -106,8 +106,8 @@ def parse_date(text: str, lang: str, today: dt.date) -> dt.date | None:
     from bot.lang.registry import get_languages  # noqa: PLC0415
 
     language = get_languages().get(lang)
-    own = [language.dates] if language and language.dates else []
-    languages = list(dict.fromkeys([*own, "de", "en"]))
+    dateparser_languages = [language.dates] if language and language.dates else []
+    languages = list(dict.fromkeys([*dateparser_languages, "de", "en"]))
     try:
         parsed = dateparser.parse(plain, languages=languages, settings=settings)  # type: ignore[arg-type]
         if parsed is None:
