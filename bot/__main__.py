@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -54,6 +55,23 @@ def _cmd_shell(args: argparse.Namespace) -> int:
         chat(stack.rest_url, sender=f"shell-{uuid.uuid4().hex[:8]}")
     finally:
         stack.stop()
+    return 0
+
+
+def _cmd_nlu_bench(args: argparse.Namespace) -> int:
+    from bot.bench.nlu import run, table
+
+    settings = get_settings()
+    shared = Path(args.shared).resolve()
+    if not (shared / "benchmarks").is_dir():
+        print(f"no benchmarks under {shared} (pass --shared DIR)", file=sys.stderr)
+        return 2
+    results = run(settings, shared, args.benchmark, quick=args.quick)
+    out = Path(args.json or f"reports/nlu-bench-{args.benchmark}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"==> results in {out}")
     return 0
 
 
@@ -141,6 +159,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-reference", action="store_true", help="skip the bare Rasa reference")
     p.add_argument("--no-scratch", action="store_true", help="skip training from scratch")
     p.set_defaults(func=_cmd_bench)
+
+    p = sub.add_parser("nlu-bench", help="the NLU featurizers and classifier on xSID or CLINC150 (outside benchmarks)")
+    p.add_argument("benchmark", choices=["xsid", "clinc"])
+    p.add_argument("--shared", default=str(Path(__file__).resolve().parent.parent.parent / "shared"),
+                   help="the shared folder with benchmarks/ (default ../shared)")
+    p.add_argument("--quick", action="store_true", help="5 examples per intent, 60 test cases: checks the bench works")
+    p.add_argument("--json", help="where to write the results (default reports/nlu-bench-NAME.json)")
+    p.set_defaults(func=_cmd_nlu_bench)
 
     p = sub.add_parser("eval", help="run evaluation cases through the whole assistant (also: eval report, "
                        "eval compare)", epilog="From results files, without the model: `python -m bot eval report "

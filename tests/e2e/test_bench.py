@@ -32,3 +32,21 @@ def test_quick_bench_reports_every_figure(trained_settings: Settings, tmp_path: 
     assert figures["memory"]["processes"]["rasa"]["peak_mb"] > 0
     assert set(figures["targets"]) >= {"p50_ratio", "p95_ms", "throughput_10", "stack_peak_mb", "reload_s"}
     assert "p50 ratio to bare Rasa" in result.stdout
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+@pytest.mark.skipif(not (SHARED / "benchmarks" / "xsid").is_dir(), reason="needs ../shared/benchmarks")
+def test_quick_nlu_bench_trains_on_the_benchmark_and_scores_every_language(tmp_path: Path) -> None:
+    out = tmp_path / "xsid.json"
+    result = subprocess.run([sys.executable, "-m", "bot", "nlu-bench", "xsid", "--quick", "--json", str(out)],
+                            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=900,
+                            check=False)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert set(figures["languages"]) == {"en", "de", "ar", "tr"}
+    # 5 English examples per intent already beat always answering the most common intent (24 %)
+    assert figures["languages"]["en"]["accuracy"] > 0.4
+    assert figures["training_s"] > 0 and figures["parse_p50_ms"] > 0
+    assert not any("Gazetteer" in name or "Danger" in name for name in figures["pipeline"])
