@@ -196,7 +196,7 @@ class LanguageDetector:
                 return top, probability  # lingua does not know it (Sorani, Tigrinya ...)
             lingua_top = self._lingua_wide_top(text)
             return (top, probability) if lingua_top is not None and lingua_top not in self.codes else None
-        if ours < UNSUPPORTED_MAX_OURS and markers == 0 and len(text.split()) >= 3:
+        if ours < UNSUPPORTED_MAX_OURS and markers <= UNSUPPORTED_MAX_MARKERS and len(text.split()) >= 3:
             lingua_top = self._lingua_wide_top(text)
             if lingua_top is not None and lingua_top not in self.codes:
                 return lingua_top, 1.0 - ours
