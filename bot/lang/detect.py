@@ -69,7 +69,8 @@ UNSUPPORTED_SURE = 0.9
 UNSUPPORTED_MAX_MARKERS = 1
 UNSUPPORTED_MAX_OURS = 0.25  # fastText's probability mass on our languages below which lingua may decide
 # fastText labels of close relatives that it gives to short texts of a supported language
-FASTTEXT_RELATIVES = {"diq": "ku", "kmr": "ku", "mo": "ro", "azb": "fa", "pnb": "ps"}
+# (Macedonian is close enough to Bulgarian that short Bulgarian texts are often called Macedonian)
+FASTTEXT_RELATIVES = {"diq": "ku", "kmr": "ku", "mo": "ro", "azb": "fa", "pnb": "ps", "mk": "bg"}
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,10 @@ class LanguageDetector:
     def _lingua_wide_top(self, text: str) -> str | None:
         """The language wide lingua ranks first (None when it cannot tell)."""
         found = self._lingua_wide().detect_language_of(text)
-        return found.iso_code_639_1.name.lower() if found is not None else None
+        if found is None:
+            return None
+        code = found.iso_code_639_1.name.lower()
+        return FASTTEXT_RELATIVES.get(code, code)
 
     def _unsupported(self, text: str, fasttext: dict[str, float], markers: int) -> tuple[str, float] | None:
         """(code, probability) when the text is in a language the assistant does not speak.
