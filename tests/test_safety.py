@@ -154,6 +154,40 @@ POSITIVE = {
         ("babam kalp krizi geçiriyor", E),
         ("nefes alamıyor", E),
     ],
+    "ro": [
+        ("sotul meu ma bate in fiecare zi", V),
+        ("m-a amenintat ca ma omoara", V),
+        ("vreau sa ma sinucid", C),
+        ("chemati salvarea, tatal meu nu respira", E),
+    ],
+    "pl": [
+        ("maz mnie bije", V),
+        ("grozi ze mnie zabije", V),
+        ("chce popelnic samobojstwo", C),
+        ("wezwijcie karetke, ona jest nieprzytomna", E),
+    ],
+    "bg": [
+        ("мъжът ми ме бие", V),
+        ("заплашва да ме убие", V),
+        ("мисля за самоубийство", C),
+        ("извикайте линейка, детето не диша", E),
+    ],
+    "bg-Latn": [
+        ("maja mi me bie", V),
+        ("iskam da se samoubia", C),
+    ],
+    "ku": [
+        ("mêrê min li min dide", V),
+        ("gef li min dixwe ku min bikuje", V),
+        ("ez dixwazim xwe bikujim", C),
+        ("bavê min bêhiş bûye, zû werin", E),
+    ],
+    "ps": [
+        ("میړه مې ما وهي", V),
+        ("ګواښ کوي چې ما به ووژني", V),
+        ("غواړم ځان ووژنم", C),
+        ("امبولانس راوغواړئ، پلار مې بې هوښه دی", E),
+    ],
 }
 
 NEGATIVE = {
@@ -226,6 +260,12 @@ NEGATIVE = {
         "silahlı kuvvetlerde çalıştım",
         "kira yardımı nasıl alırım",
     ],
+    "ro": ["unde pot sa fac anmeldung", "care este numarul de urgenta", "copilul are nevoie de vaccin"],
+    "pl": ["gdzie moge sie zameldowac", "jaki jest numer alarmowy", "szukam pracy na magazynie"],
+    "bg": ["къде да направя адресна регистрация", "кой е номерът за спешни случаи", "търся работа"],
+    "bg-Latn": ["kyde moga da namerya rabota", "triabva li mi termin"],
+    "ku": ["ez li ku derê dikarim kar bibînim", "hejmara acîl çi ye", "zarokê min diçe dibistanê"],
+    "ps": ["زه کار لټوم", "د بیړني حالت شمیره څه ده", "زوی مې ښوونځي ته ځي"],
 }
 
 
@@ -236,7 +276,9 @@ def test_danger_is_recognised(lang: str, message: str, kind: DangerKind) -> None
     assert signal is not None, message
     assert signal.kind is kind, (message, signal)
     # Arabic and Persian share many words (تهدید, انتحار): either label is right for those
-    same_script = {"ar": {"ar", "fa"}, "fa": {"ar", "fa"}}.get(lang, {lang.split("-")[0]})
+    # Kurmanji shares some (şîddet, ambulans) with Turkish, Pashto some with Persian
+    same_script = {"ar": {"ar", "fa"}, "fa": {"ar", "fa"}, "ps": {"ps", "fa", "ar"},
+                   "ku": {"ku", "tr"}}.get(lang, {lang.split("-")[0]})
     assert signal.language.split("-")[0] in same_script, (message, signal)
 
 
@@ -246,7 +288,7 @@ def test_everyday_messages_raise_no_alarm(lang: str, message: str) -> None:
 
 
 def test_every_language_has_positive_and_negative_examples() -> None:
-    for lang in ("de", "en", "uk", "ru", "ar", "fa", "tr", "ar-Latn", "ru-Latn"):
+    for lang in (*SUPPORTED_LANGUAGES, "ar-Latn", "ru-Latn", "bg-Latn"):
         assert POSITIVE.get(lang) and NEGATIVE.get(lang), lang
 
 

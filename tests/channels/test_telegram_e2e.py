@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bot import SUPPORTED_LANGUAGES
 from bot.channels import telegram_texts as texts
 from bot.channels.telegram_handlers import DELETE_NO, DELETE_YES
 from bot.channels.telegram_updates import conversation_id
@@ -138,7 +139,8 @@ def _language(messages: list[Call]) -> str | None:
 
 def test_channel_registers_its_menu_and_mode(world: World) -> None:
     menus = {c.params.get("language_code"): c.params["commands"] for c in world.api.calls_of("setMyCommands")}
-    assert set(menus) >= {None, "de", "en", "uk", "ru", "ar", "fa", "tr"}
+    assert set(menus) == {None, *SUPPORTED_LANGUAGES}  # one menu per language, Telegram picks by the app language
+    assert {c["command"]: c["description"] for c in menus["ps"]} == texts.command_descriptions("ps")
     assert {c["command"]: c["description"] for c in menus["uk"]} == texts.command_descriptions("uk")
     if world.mode == "webhook":
         hook = world.api.calls_of("setWebhook")[-1].params
@@ -206,6 +208,25 @@ def test_conversation(world: World, kb: KnowledgeBase, lang: str) -> None:
     tracker = world.tracker(chat)
     assert tracker["slots"]["region"] is None
     assert not [e for e in tracker["events"] if e["event"] == "user"]
+
+
+@pytest.mark.parametrize(("lang", "app_code", "question"), [
+    ("ro", "ro", "unde fac anmeldung in Bielefeld?"),
+    ("pl", "pl", "gdzie sie zameldowac w Bielefeld"),
+    ("bg", "bg", "къде да се регистрирам в Билефелд"),
+    ("ku", "ku", "li Bîlefeldê ez li ku derê navnîşana xwe qeyd dikim?"),
+    ("ps", "ps", "په بیلفیلډ کې خپل پته چیرته ثبت کړم؟"),
+])
+def test_the_new_languages_on_telegram(world: World, kb: KnowledgeBase, lang: str, app_code: str,
+                                       question: str) -> None:
+    chat = _chat()
+    # /start greets in the language of the person's Telegram app
+    assert _language(world.say(chat, updates.text(chat, "/start", app_code))) == lang
+    answer = world.say(chat, updates.text(chat, question, app_code))
+    assert kb.texts[("residence-registration", lang)].title in _text(answer)
+    assert any(s.name in _text(answer) for s in kb.local_services("residence-registration", "bielefeld"))
+    if lang == "ps":
+        assert LRI in _text(answer)  # addresses and numbers stay isolated in right-to-left text
 
 
 @pytest.mark.parametrize("world", ["webhook"], indirect=True)

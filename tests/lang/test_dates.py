@@ -32,6 +32,20 @@ TODAY = dt.date(2026, 11, 23)  # a Monday
     ("tr", "15 Aralık", dt.date(2026, 12, 15)),
     ("tr", "yarın", dt.date(2026, 11, 24)),
     ("tr", "Frist 20.12. Jobcenter", dt.date(2026, 12, 20)),  # German office words mixed in
+    ("ro", "până pe 15 decembrie", dt.date(2026, 12, 15)),
+    ("ro", "maine", dt.date(2026, 11, 24)),  # without diacritics
+    ("pl", "do 15 grudnia", dt.date(2026, 12, 15)),
+    ("pl", "jutro", dt.date(2026, 11, 24)),
+    ("bg", "до 15 декември", dt.date(2026, 12, 15)),
+    ("bg", "утре", dt.date(2026, 11, 24)),
+    ("ku", "sibê", dt.date(2026, 11, 24)),  # dateparser knows no Kurmanji: knowledge/languages.yml
+    ("ku", "dusibe", dt.date(2026, 11, 25)),
+    ("ku", "di 3 rojan de", dt.date(2026, 11, 26)),
+    ("ku", "heta 15ê berfanbarê", dt.date(2026, 12, 15)),  # CLDR month names through Babel
+    ("ps", "سبا", dt.date(2026, 11, 24)),
+    ("ps", "بل سبا", dt.date(2026, 11, 25)),
+    ("ps", "په ۵ ورځو کې", dt.date(2026, 11, 28)),
+    ("ps", "د دسمبر 15", dt.date(2026, 12, 15)),
 ])
 def test_dates_in_every_language(lang: str, text: str, expected: dt.date) -> None:
     assert parse_date(text, lang, TODAY) == expected
