@@ -17,12 +17,13 @@ from bot.evaluation import free_port
 from bot.runner import Stack
 from bot.settings import Settings
 
-# a person in Bielefeld asking local questions in the seven languages (region known: one untimed turn first)
+# a person in Bielefeld asking local questions in the twelve languages (region known: one untimed turn first)
 SCRIPT = load.Script(
     opening=('/inform_region{"region":"bielefeld"}',),
     turns=("Wie melde ich meine Wohnung an?", "where is the immigration office", "Де знайти курс німецької?",
            "Как получить пособие?", "أين مكتب الجوب سنتر؟", "کجا میتوانم کلاس زبان پیدا کنم؟",
-           "Çocuğum için kreş nasıl bulurum?"),
+           "Çocuğum için kreş nasıl bulurum?", "unde fac anmeldung?", "gdzie jest jobcenter?",
+           "къде мога да уча немски?", "ez li ku derê kar dibînim?", "د ژبې کورس چیرته دی؟"),
 )
 
 TARGETS = {

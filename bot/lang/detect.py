@@ -61,6 +61,9 @@ _WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*(?:['’][^\W\d_]+)?", re.UNICODE)
 LETTER_WEIGHT, LETTER_CAP = 3.0, 2
 LEANING_WEIGHT, LEANING_CAP = 0.5, 3
 MARKER_WEIGHT, MARKER_CAP = 0.6, 3
+# a detection is reliable when the best language scores this share against the runner-up (3+ words), or
+# RELIABLE_ALONE on a shorter message
+RELIABLE_MARGIN, RELIABLE_ALONE = 0.6, 0.8
 # Cyrillic or Arabic words decide the script when they are at least this share of the words
 NATIVE_SHARE = 0.2
 # an unsupported language needs fastText this sure, and no supported language this many markers
@@ -300,11 +303,12 @@ class LanguageDetector:
             scores[code] += share
         best = max(scores, key=lambda c: scores[c])
         log.debug("language scores %s", {code: round(v, 2) for code, v in scores.items()})
-        total = sum(scores.values())
-        confidence = scores[best] / total if total > 0 else 0.0
+        # confidence: the best against the runner-up (with twelve languages, a share of the total is diluted)
+        runner_up = max((v for c, v in scores.items() if c != best), default=0.0)
+        confidence = scores[best] / (scores[best] + runner_up) if scores[best] > 0 else 0.0
         strong = unique_letters and any(ch in lang.letters for lang in self.languages if lang.code == best
                                         for ch in chars)
-        reliable = strong or (n_words >= self.min_words and confidence >= 0.5) or confidence >= 0.75
+        reliable = strong or (n_words >= self.min_words and confidence >= RELIABLE_MARGIN) or confidence >= RELIABLE_ALONE
         return Detection(best, confidence, reliable, script)
 
 
