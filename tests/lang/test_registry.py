@@ -16,7 +16,8 @@ def test_supported_languages_come_from_the_data_file() -> None:
     assert language_label("fa") == "Persisch (Farsi/Dari)"
 
 
-@pytest.mark.parametrize(("code", "expected"), [("uk-UA", "uk"), ("prs", "fa"), ("fr", None), ("ckb", None), ("", None)])
+@pytest.mark.parametrize(("code", "expected"), [("uk-UA", "uk"), ("prs", "fa"), ("kmr", "ku"), ("pbu", "ps"), ("ro-RO", "ro"),
+                                              ("bg", "bg"), ("pl", "pl"), ("fr", None), ("ckb", None), ("", None)])
 def test_client_language_codes_map_to_supported_languages(code: str, expected: str | None) -> None:
     assert normalise_language_code(code) == expected
 
