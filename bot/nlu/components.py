@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import SUPPORTED_LANGUAGES
 from bot.lang.detect import default_detector
 from bot.lang.names import language_gazetteer
 from bot.names import (
@@ -276,6 +277,17 @@ DANGER_KEEP = {
 }
 
 
+def _language_from_danger_term(message: Message, term_language: str) -> None:
+    """A short danger message whose language was unclear is answered in the language of the term that
+    matched ("maja mi me bie": Bulgarian in Latin letters), so the emergency numbers come in it."""
+    detection = dict(message.get(PARSE_LANGUAGE_KEY) or {})
+    language = term_language.split("-")[0]
+    if detection.get("reliable") or language not in SUPPORTED_LANGUAGES:
+        return
+    detection.update(language=language, reliable=True, supported=True, source="danger-term")
+    message.set(PARSE_LANGUAGE_KEY, detection, add_to_output=True)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class DangerSafetyNet(_StatelessComponent):
     """Violence, a crisis or a medical emergency (keyword lists per language, bot/safety.py) lead to the
@@ -291,6 +303,7 @@ class DangerSafetyNet(_StatelessComponent):
             if signal is None:
                 continue
             message.set(PARSE_DANGER_KEY, signal.kind.value, add_to_output=True)
+            _language_from_danger_term(message, signal.language)
             intent = (message.get("intent") or {}).get("name")
             if intent in DANGER_KEEP[signal.kind]:
                 continue
