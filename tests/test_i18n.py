@@ -2,13 +2,13 @@
 
 import pytest
 
-from bot import SUPPORTED_LANGUAGES
 from bot.i18n import CatalogMissingError, translations
 from bot.i18n.catalogs import extract, missing_messages
+from bot.lang.registry import supported_languages
 from bot.settings import get_settings
 
 
-@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+@pytest.mark.parametrize("lang", supported_languages())
 def test_catalog_loads_and_is_complete(lang: str) -> None:
     settings = get_settings()
     catalog = translations(lang)

@@ -8,12 +8,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import SUPPORTED_LANGUAGES
 from bot.actions.base import WegweiserAction, language_of, send
 from bot.i18n import gettext_for
 from bot.knowledge.render import Reply
 from bot.lang.choice import normalise_language_code
 from bot.lang.names import autonym
+from bot.lang.registry import supported_languages
 from bot.names import (
     ACTION_CHOOSE_LANGUAGE,
     ACTION_UNSUPPORTED_LANGUAGE,
@@ -29,7 +29,7 @@ UNSUPPORTED_REPLY_LANGUAGES = ("en", "de")
 def language_buttons() -> list[dict[str, Any]]:
     """Each language in its own name."""
     return [{"title": autonym(code), "payload": f'/{INTENT_CHOOSE_LANGUAGE}{{"language":"{code}"}}'}
-            for code in SUPPORTED_LANGUAGES]
+            for code in supported_languages()]
 
 
 class ActionChooseLanguage(WegweiserAction):

@@ -20,13 +20,14 @@ from telegram import Bot, BotCommand, Update
 from telegram.error import RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot import DEFAULT_LANGUAGE
 from bot.channels.relay import hold_aware
 from bot.channels.telegram_format import CallbackPayloads
 from bot.channels.telegram_handlers import UpdateHandler
 from bot.channels.telegram_send import TelegramSender
 from bot.channels.telegram_texts import COMMANDS, command_descriptions
 from bot.channels.telegram_updates import UpdateDeduplicator, classify, log_ref
+from bot.lang.registry import supported_languages
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -196,7 +197,7 @@ class TelegramInput(InputChannel):
     async def set_commands(self) -> None:
         """The command menu in each language (Telegram picks it by the person's app language)."""
         assert self._bot is not None
-        for lang in (None, *SUPPORTED_LANGUAGES):
+        for lang in (None, *supported_languages()):
             descriptions = command_descriptions(lang or DEFAULT_LANGUAGE)
             commands = [BotCommand(command, descriptions[command]) for command in COMMANDS]
             await self._bot.set_my_commands(commands, language_code=lang)

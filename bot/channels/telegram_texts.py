@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
-from bot import SUPPORTED_LANGUAGES
 from bot.i18n import gettext_for
+from bot.lang.registry import supported_languages
 
 # the commands in menu order; their descriptions are translated in command_descriptions()
 COMMANDS = ("start", "language", "region", "human", "privacy", "delete", "help")
@@ -101,7 +101,7 @@ def nearby_intro(lang: str) -> str:
 def distance_text(lang: str, km: float) -> str:
     """A distance, formatted for the language."""
     _ = gettext_for(lang)
-    locale = lang if lang in SUPPORTED_LANGUAGES else "de"
+    locale = lang if lang in supported_languages() else "de"
     return _("{distance} km away").format(distance=format_decimal(round(km, 1), locale=locale))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot import SUPPORTED_LANGUAGES
+from bot.lang.registry import supported_languages
 
 # answer.topic values that are outcomes rather than topics; None is shown as "null"
 OUTCOMES: tuple[str, ...] = ("greeting", "handoff", "out-of-scope", "null")
@@ -64,7 +64,7 @@ def answered(case: dict[str, Any]) -> str:
 
 def order_languages(langs: set[str]) -> list[str]:
     """Supported languages in their usual order, then any others alphabetically."""
-    known = [lang for lang in SUPPORTED_LANGUAGES if lang in langs]
+    known = [lang for lang in supported_languages() if lang in langs]
     return known + sorted(langs - set(known))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel.support import Translations
 
-from bot import SUPPORTED_LANGUAGES
+from bot.lang.registry import supported_languages
 from bot.settings import get_settings
 
 DOMAIN = "messages"
@@ -32,14 +32,14 @@ def translations(lang: str, locales_dir: Path | None = None) -> Translations:
 
 def gettext_for(lang: str) -> Callable[[str], str]:
     """The gettext function of a supported language."""
-    if lang not in SUPPORTED_LANGUAGES:
+    if lang not in supported_languages():
         lang = "de"
     return translations(lang).gettext
 
 
 def ngettext_for(lang: str) -> Callable[[str, str, int], str]:
     """The plural-aware gettext of a supported language (the catalog's own plural rule)."""
-    if lang not in SUPPORTED_LANGUAGES:
+    if lang not in supported_languages():
         lang = "de"
     return translations(lang).ngettext
 

@@ -10,8 +10,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from bot import SUPPORTED_LANGUAGES
 from bot.i18n import DOMAIN
+from bot.lang.registry import supported_languages
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 
@@ -37,7 +37,7 @@ def update(locales_dir: Path, source_dir: Path) -> None:
     locales_dir.mkdir(parents=True, exist_ok=True)
     with (locales_dir / f"{DOMAIN}.pot").open("wb") as fh:
         write_po(fh, template, omit_header=False, sort_output=True)
-    for lang in SUPPORTED_LANGUAGES:
+    for lang in supported_languages():
         po_path = locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         po_path.parent.mkdir(parents=True, exist_ok=True)
         catalog = _read(po_path, lang) if po_path.exists() else Catalog(locale=lang, domain=DOMAIN)
@@ -49,7 +49,7 @@ def update(locales_dir: Path, source_dir: Path) -> None:
 def compile_all(locales_dir: Path) -> list[str]:
     """Compile every messages.po to messages.mo; returns problems (untranslated, fuzzy, missing)."""
     problems: list[str] = []
-    for lang in SUPPORTED_LANGUAGES:
+    for lang in supported_languages():
         po_path = locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         if not po_path.exists():
             problems.append(f"{po_path}: missing")
@@ -72,7 +72,7 @@ def missing_messages(locales_dir: Path, source_dir: Path) -> dict[str, list[str]
     """Per language, the messages in the sources that its catalog does not translate."""
     wanted = {m.id for m in extract(source_dir) if m.id}
     result: dict[str, list[str]] = {}
-    for lang in SUPPORTED_LANGUAGES:
+    for lang in supported_languages():
         po_path = locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         catalog = _read(po_path, lang) if po_path.exists() else Catalog(locale=lang)
         have = {m.id for m in catalog if m.id and m.string and not m.fuzzy}

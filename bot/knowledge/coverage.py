@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from bot import SUPPORTED_LANGUAGES
 from bot.knowledge.model import SOURCE_LANGUAGE, KnowledgeBase
+from bot.lang.registry import supported_languages
 
 # cell states and their colours in the picture
 OK, STALE, MISSING, INHERITED, NOT_LOCAL = "ok", "stale", "missing", "inherited", "n/a"
@@ -35,7 +35,7 @@ def coverage(kb: KnowledgeBase) -> Coverage:
     regions = list(kb.scope.regions)
     cells: dict[tuple[str, str], str] = {}
     for topic in topics:
-        for lang in SUPPORTED_LANGUAGES:
+        for lang in supported_languages():
             text = kb.texts.get((topic, lang))
             cells[(topic, lang)] = MISSING if text is None else STALE if kb.is_stale(text) else OK
         for region in regions:
@@ -47,7 +47,7 @@ def coverage(kb: KnowledgeBase) -> Coverage:
                 cells[(topic, region)] = MISSING
             else:
                 cells[(topic, region)] = OK if any(s.region == region for s in services) else INHERITED
-    return Coverage(topics, list(SUPPORTED_LANGUAGES), regions, cells)
+    return Coverage(topics, list(supported_languages()), regions, cells)
 
 
 def render_text(cov: Coverage) -> str:

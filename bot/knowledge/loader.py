@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot import SUPPORTED_LANGUAGES
 from bot.knowledge.model import (
     NATIONAL,
     SOURCE_LANGUAGE,
@@ -23,6 +22,7 @@ from bot.knowledge.model import (
     TopicText,
 )
 from bot.knowledge.yamlines import LineDict, YamlFileError, line_of, load_yaml
+from bot.lang.registry import supported_languages
 from bot.regions import RegionFileError, load_region_gazetteer
 from bot.scope import Scope, load_scope
 
@@ -327,7 +327,7 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Finding]
 
     texts: dict[tuple[str, str], TopicText] = {}
     for path in sorted((directory / "topics").glob("*/*.yml")):
-        if path.stem not in SUPPORTED_LANGUAGES:
+        if path.stem not in supported_languages():
             out.warn(path, 1, f"language {path.stem!r} is not supported by the assistant yet; ignored")
             continue
         text = _load_topic_file(path, scope, out)
@@ -349,7 +349,7 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Finding]
         if source is None:
             out.error(directory / "topics" / topic / "de.yml", 1, f"topic {topic!r} has no German source text")
             continue
-        for lang in SUPPORTED_LANGUAGES:
+        for lang in supported_languages():
             text = texts.get((topic, lang))
             if text is None:
                 out.warn(directory / "topics" / topic / f"{lang}.yml", 1,

@@ -9,11 +9,11 @@ from typing import Any
 
 import phonenumbers
 
-from bot import RTL_LANGUAGES
 from bot.i18n import gettext_for
 from bot.knowledge import hours
 from bot.knowledge.model import KnowledgeBase, Service
 from bot.lang.names import autonym
+from bot.lang.registry import is_rtl
 
 LRI, PDI = "\u2066", "\u2069"  # isolate left-to-right runs inside right-to-left text
 
@@ -38,7 +38,7 @@ class Reply:
 
 def isolate(text: str, lang: str) -> str:
     """Keep addresses, numbers and links in reading order inside right-to-left text."""
-    return f"{LRI}{text}{PDI}" if lang in RTL_LANGUAGES else text
+    return f"{LRI}{text}{PDI}" if is_rtl(lang) else text
 
 
 def format_phone(number: str) -> str:

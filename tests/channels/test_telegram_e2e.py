@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from bot import SUPPORTED_LANGUAGES
 from bot.channels import telegram_texts as texts
 from bot.channels.telegram_handlers import DELETE_NO, DELETE_YES
 from bot.channels.telegram_updates import conversation_id
@@ -25,6 +24,7 @@ from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.render import LRI
 from bot.lang.detect import LanguageDetector
 from bot.lang.names import autonym, autonyms
+from bot.lang.registry import supported_languages
 from bot.runner import Stack
 from bot.settings import Settings
 from tests.channels import updates
@@ -139,7 +139,7 @@ def _language(messages: list[Call]) -> str | None:
 
 def test_channel_registers_its_menu_and_mode(world: World) -> None:
     menus = {c.params.get("language_code"): c.params["commands"] for c in world.api.calls_of("setMyCommands")}
-    assert set(menus) == {None, *SUPPORTED_LANGUAGES}  # one menu per language, Telegram picks by the app language
+    assert set(menus) == {None, *supported_languages()}  # one menu per language, Telegram picks by the app language
     assert {c["command"]: c["description"] for c in menus["ps"]} == texts.command_descriptions("ps")
     assert {c["command"]: c["description"] for c in menus["uk"]} == texts.command_descriptions("uk")
     if world.mode == "webhook":

@@ -17,7 +17,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
-from bot import SUPPORTED_LANGUAGES
 from bot.channels import telegram_texts as texts
 from bot.channels.telegram_format import (
     MAX_MESSAGE_UNITS,
@@ -31,6 +30,7 @@ from bot.channels.telegram_send import TelegramSender
 from bot.channels.telegram_updates import Kind, UpdateDeduplicator, classify, conversation_id, log_ref
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.nearby import distance_km, nearest_services, region_at
+from bot.lang.registry import supported_languages
 from bot.privacy import erase_conversation, register_eraser
 from bot.runner import write_credentials
 from bot.settings import get_settings
@@ -133,7 +133,7 @@ def test_updates_are_classified() -> None:
 # --- texts ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+@pytest.mark.parametrize("lang", supported_languages())
 def test_channel_texts_exist_in_every_language(lang: str) -> None:
     descriptions = texts.command_descriptions(lang)
     assert set(descriptions) == set(texts.COMMANDS)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import SUPPORTED_LANGUAGES
 from bot.knowledge.loader import ERROR, load_knowledge
 from bot.knowledge.render import render_topic
 from bot.knowledge.store import KnowledgeStore
+from bot.lang.registry import supported_languages
 from bot.settings import get_settings
 
 SHARED_SCOPE = Path(__file__).resolve().parents[3] / "shared" / "scope" / "topics.yml"
@@ -28,7 +28,7 @@ def test_scope_is_the_shared_one() -> None:
 
 
 def test_every_topic_in_every_language(kb) -> None:  # type: ignore[no-untyped-def]
-    missing = [(t, lang) for t in kb.scope.topics for lang in SUPPORTED_LANGUAGES if (t, lang) not in kb.texts]
+    missing = [(t, lang) for t in kb.scope.topics for lang in supported_languages() if (t, lang) not in kb.texts]
     assert missing == []
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import SUPPORTED_LANGUAGES
 from bot.lang.detect import LanguageDetector
+from bot.lang.registry import supported_languages
 
 CASES = Path(__file__).parent / "cases"
 MIN_ACCURACY = 0.85  # per language; short messages, German office words inside
@@ -26,7 +26,7 @@ def detector() -> LanguageDetector:
     return LanguageDetector()
 
 
-@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+@pytest.mark.parametrize("lang", supported_languages())
 def test_each_language_is_recognised_in_short_messages(detector: LanguageDetector, lang: str) -> None:
     messages = _load(lang)
     assert len(messages) >= 20
