@@ -66,7 +66,11 @@ def _cmd_nlu_bench(args: argparse.Namespace) -> int:
     if not (shared / "benchmarks").is_dir():
         print(f"no benchmarks under {shared} (pass --shared DIR)", file=sys.stderr)
         return 2
-    results = run(settings, shared, args.benchmark, quick=args.quick)
+    config_file = Path(args.config).resolve() if args.config else None
+    if config_file and not config_file.is_file():
+        print(f"no such pipeline file: {config_file}", file=sys.stderr)
+        return 2
+    results = run(settings, shared, args.benchmark, quick=args.quick, config_file=config_file)
     out = Path(args.json or f"reports/nlu-bench-{args.benchmark}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -166,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="the shared folder with benchmarks/ (default ../shared)")
     p.add_argument("--quick", action="store_true", help="5 examples per intent, 60 test cases: checks the bench works")
     p.add_argument("--json", help="where to write the results (default reports/nlu-bench-NAME.json)")
+    p.add_argument("--config", help="another pipeline file to measure instead of config.yml (alternatives side by side)")
     p.set_defaults(func=_cmd_nlu_bench)
 
     p = sub.add_parser("eval", help="run evaluation cases through the whole assistant (also: eval report, "

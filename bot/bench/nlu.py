@@ -55,9 +55,10 @@ def benchmarks(shared: Path) -> dict[str, Benchmark]:
     }
 
 
-def bench_config(root: Path) -> dict[str, Any]:
-    """config.yml's NLU pipeline without the product-only components (no dialogue policies)."""
-    config = yaml.safe_load((root / "config.yml").read_text(encoding="utf-8"))
+def bench_config(root: Path, config_file: Path | None = None) -> dict[str, Any]:
+    """config.yml's NLU pipeline (or `config_file`'s, to compare an alternative) without the product-only
+    components (no dialogue policies)."""
+    config = yaml.safe_load((config_file or root / "config.yml").read_text(encoding="utf-8"))
     config["pipeline"] = [c for c in config["pipeline"] if c.get("name") not in PRODUCT_ONLY]
     config["policies"] = []
     return config
@@ -112,10 +113,11 @@ def _score(name: str, gold: list[str], predicted: list[str]) -> dict[str, Any]:
     }
 
 
-def run(settings: Settings, shared: Path, name: str, quick: bool = False, seed: int = 0) -> dict[str, Any]:
+def run(settings: Settings, shared: Path, name: str, quick: bool = False, seed: int = 0,
+        config_file: Path | None = None) -> dict[str, Any]:
     """Train on the benchmark's training file and score every test language; figures as a dict."""
     bench = benchmarks(shared)[name]
-    config = bench_config(settings.root)
+    config = bench_config(settings.root, config_file)
     with tempfile.TemporaryDirectory(prefix="wegweiser-nlu-bench-") as tmp:
         work = Path(tmp)
         train_file = bench.train
@@ -124,7 +126,8 @@ def run(settings: Settings, shared: Path, name: str, quick: bool = False, seed: 
             _subsample_training(bench.train, 5, train_file)
         model, train_seconds = _train(settings, config, train_file, work)
         results: dict[str, Any] = {"benchmark": name, "quick": quick, "training_s": round(train_seconds, 1),
-                                   "pipeline": [c["name"] for c in config["pipeline"]], "languages": {}}
+                                   "pipeline": [c["name"] for c in config["pipeline"]],
+                                   "config": str(config_file or "config.yml"), "languages": {}}
         latencies: list[float] = []
         for lang, path in bench.tests.items():
             cases = json.loads(path.read_text(encoding="utf-8"))
