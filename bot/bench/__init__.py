@@ -27,11 +27,13 @@ SCRIPT = load.Script(
 )
 
 TARGETS = {
-    "p50_ratio": ("turn p50 / bare Rasa p50", "≤ 1.5"),
-    "p95_ms": ("turn p95", "< 100 ms"),
-    "throughput_10": ("turns/s with 10 conversations, no errors", "≥ 30"),
+    "p50_ratio": ("turn p50 / bare Rasa p50", "≤ 1.3"),
+    "p95_ratio": ("turn p95 / bare Rasa p95", "≤ 1.5"),
+    "throughput_10": ("turns/s, 10 conversations / bare Rasa's", "≥ 1.0"),
+    "errors_50": ("errors with 50 conversations", "0"),
+    "growth": ("turn 200 / turn 10, against bare Rasa's", "≤ bare"),
     "training_scratch_s": ("training from scratch", "< 300 s"),
-    "stack_peak_mb": ("whole stack, peak resident", "< 1536 MB"),
+    "stack_peak_mb": ("whole stack, peak resident", "< 1229 MB"),
     "reload_s": ("knowledge reload (worst)", "< 5 s"),
 }
 
@@ -43,6 +45,7 @@ class BenchOptions:
     turns: int = 500
     seconds_per_level: float = 10.0
     levels: tuple[int, ...] = (1, 10, 50)
+    long_turns: int = 200
     reference: bool = True
     scratch_training: bool = True
     reload_repeats: int = 3
@@ -50,24 +53,37 @@ class BenchOptions:
     @classmethod
     def quick(cls) -> BenchOptions:
         """A few turns, to prove the bench works (figures meaningless)."""
-        return cls(turns=10, seconds_per_level=1.0, levels=(1, 10), reference=True, scratch_training=False,
-                   reload_repeats=1)
+        return cls(turns=10, seconds_per_level=1.0, levels=(1, 10), long_turns=20, reference=True,
+                   scratch_training=False, reload_repeats=1)
+
+
+def _level(results: dict[str, Any], key: str, conversations: int) -> dict[str, Any] | None:
+    return next((t for t in results[key] if t["conversations"] == conversations), None)
 
 
 def _met(results: dict[str, Any]) -> dict[str, bool | None]:
-    latency, refl = results["latency"]["wegweiser"], results["latency"].get("reference") or {}
-    ratio = results["latency"].get("p50_ratio")
-    level10 = next((t for t in results["throughput"] if t["conversations"] == 10), None)
+    latency = results["latency"]
+    level10, ref10 = _level(results, "throughput", 10), _level(results, "reference_throughput", 10)
+    level50 = _level(results, "throughput", 50)
+    growth, ref_growth = results["growth"]["wegweiser"], results["growth"].get("reference")
     scratch = results["training"].get("scratch_s")
     reload = results["reload"]["seconds"]
+    ratio10 = results.get("throughput_ratio_10")
     return {
-        "p50_ratio": None if ratio is None or not refl else ratio <= 1.5,
-        "p95_ms": latency["p95_ms"] < 100,
-        "throughput_10": None if level10 is None else level10.get("turns_per_s", 0) >= 30 and level10["errors"] == 0,
+        "p50_ratio": None if latency.get("p50_ratio") is None else latency["p50_ratio"] <= 1.3,
+        "p95_ratio": None if latency.get("p95_ratio") is None else latency["p95_ratio"] <= 1.5,
+        "throughput_10": None if level10 is None or ref10 is None or ratio10 is None
+        else ratio10 >= 1.0 and level10["errors"] == 0,
+        "errors_50": None if level50 is None else level50["errors"] == 0,
+        "growth": None if not ref_growth else growth["growth"] <= ref_growth["growth"],
         "training_scratch_s": None if scratch is None else scratch < 300,
-        "stack_peak_mb": results["memory"]["stack_peak_mb"] < 1536,
+        "stack_peak_mb": results["memory"]["stack_peak_mb"] < 1229,
         "reload_s": bool(reload) and max(reload) < 5,
     }
+
+
+def _ratio(ours: float | None, theirs: float | None) -> float | None:
+    return round(ours / theirs, 2) if ours and theirs else None
 
 
 def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
@@ -93,6 +109,8 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
                 print(f"==> throughput: {level} conversations for {options.seconds_per_level:.0f} s", flush=True)
                 samples = load.concurrent(stack.rest_url, SCRIPT, level, options.seconds_per_level)
                 results["throughput"].append({"conversations": level, **samples.summary()})
+            print(f"==> growth: one conversation of {options.long_turns} turns", flush=True)
+            results["growth"] = {"wegweiser": load.long_conversation(stack.rest_url, SCRIPT, options.long_turns)}
             print("==> knowledge reload", flush=True)
             results["reload"] = {"seconds": timing.knowledge_reload(stack.rest_url, knowledge_copy,
                                                                     options.reload_repeats)}
@@ -111,14 +129,28 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
         try:
             print(f"==> bare Rasa reference: {options.turns} turns", flush=True)
             ref = load.sequential(server.rest_url, reference.SCRIPT, options.turns).summary()
+            results["reference_throughput"] = []
+            for level in options.levels:
+                print(f"==> bare Rasa throughput: {level} conversations", flush=True)
+                samples = load.concurrent(server.rest_url, reference.SCRIPT, level, options.seconds_per_level)
+                results["reference_throughput"].append({"conversations": level, **samples.summary()})
+            results["growth"]["reference"] = load.long_conversation(server.rest_url, reference.SCRIPT,
+                                                                    options.long_turns)
             ref_memory = memory.process_memory_mb(server.process.pid) if server.process else {}
         finally:
             server.stop()
         results["latency"]["reference"] = ref
         results["latency"]["reference_training_s"] = None if trained is None else round(trained, 1)
         results["memory"]["reference"] = ref_memory
-        ours = results["latency"]["wegweiser"]["p50_ms"]
-        results["latency"]["p50_ratio"] = round(ours / ref["p50_ms"], 2) if ref.get("p50_ms") else None
+        ours = results["latency"]["wegweiser"]
+        results["latency"]["p50_ratio"] = _ratio(ours["p50_ms"], ref.get("p50_ms"))
+        results["latency"]["p95_ratio"] = _ratio(ours["p95_ms"], ref.get("p95_ms"))
+        for level in options.levels:
+            mine, theirs = _level(results, "throughput", level), _level(results, "reference_throughput", level)
+            results[f"throughput_ratio_{level}"] = _ratio((mine or {}).get("turns_per_s"),
+                                                          (theirs or {}).get("turns_per_s"))
+    else:
+        results["reference_throughput"] = []
     print("==> training", flush=True)
     unchanged, retrained = timing.training_unchanged(settings)
     results["training"] = {"unchanged_s": round(unchanged, 1), "retrained_when_unchanged": retrained,
@@ -144,11 +176,18 @@ def print_table(results: dict[str, Any]) -> None:
          f"  ({ours['turns']} turns, {ours['errors']} errors)"),
         ("bare Rasa p50/p95/p99 (ms)", f"{ref.get('p50_ms')} / {ref.get('p95_ms')} / {ref.get('p99_ms')}"
          if ref else "–"),
-        ("p50 ratio to bare Rasa", _fmt(lat.get("p50_ratio"), "×")),
+        ("p50 / p95 ratio to bare Rasa", f"{_fmt(lat.get('p50_ratio'), '×')} / {_fmt(lat.get('p95_ratio'), '×')}"),
     ]
     for level in results["throughput"]:
-        rows.append((f"throughput, {level['conversations']} conversations",
-                     f"{level.get('turns_per_s', 0)} turns/s, p95 {level['p95_ms']} ms, {level['errors']} errors"))
+        n = level["conversations"]
+        theirs = _level(results, "reference_throughput", n) or {}
+        rows.append((f"throughput, {n} conversations",
+                     f"{level.get('turns_per_s', 0)} turns/s, p95 {level['p95_ms']} ms, {level['errors']} errors"
+                     f" | bare Rasa {_fmt(theirs.get('turns_per_s'))} turns/s, p95 {_fmt(theirs.get('p95_ms'))} ms"
+                     f" | ratio {_fmt(results.get(f'throughput_ratio_{n}'), '×')}"))
+    for name, growth in results["growth"].items():
+        early, late = (v for k, v in growth.items() if k.startswith("turn_"))
+        rows.append((f"growth {name} (turn 10 → last, ms)", f"{early} → {late} ({growth['growth']}×)"))
     training = results["training"]
     rows.append(("training from scratch", _fmt(training["scratch_s"], " s")))
     rows.append(("training, nothing changed", f"{training['unchanged_s']} s"

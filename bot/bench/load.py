@@ -157,3 +157,27 @@ async def _concurrent(url: str, script: Script, conversations: int, seconds: flo
 def concurrent(url: str, script: Script, conversations: int, seconds: float) -> Samples:
     """Turns per second with `conversations` people writing at once for `seconds`."""
     return asyncio.run(_concurrent(url, script, conversations, seconds))
+
+
+def long_conversation(url: str, script: Script, turns: int, window: int = 10) -> dict[str, float | int]:
+    """One conversation of `turns` turns: the median latency of the turns around turn `window` and of the
+    last `window` turns, and their ratio (how much a turn slows down as the conversation grows)."""
+    client = _Client(url)
+    sender = f"bench-long-{uuid.uuid4().hex}"
+    millis: list[float] = []
+    errors = 0
+    try:
+        for text in script.opening:
+            client.post(sender, text)
+        for turn in range(turns):
+            t0 = time.perf_counter()
+            ok = client.post(sender, script.turns[turn % len(script.turns)])
+            millis.append((time.perf_counter() - t0) * 1000)
+            errors += not ok
+    finally:
+        client.close()
+    early = sorted(millis[window // 2: window // 2 + window])
+    late = sorted(millis[-window:])
+    early_ms, late_ms = _quantile(early, 0.5), _quantile(late, 0.5)
+    return {"turns": turns, "errors": errors, f"turn_{window}_ms": round(early_ms, 1),
+            f"turn_{turns}_ms": round(late_ms, 1), "growth": round(late_ms / early_ms, 2) if early_ms else 0.0}

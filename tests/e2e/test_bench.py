@@ -27,11 +27,18 @@ def test_quick_bench_reports_every_figure(trained_settings: Settings, tmp_path: 
     assert figures["latency"]["p50_ratio"] > 0
     assert [t["conversations"] for t in figures["throughput"]] == [1, 10]
     assert all(t["errors"] == 0 for t in figures["throughput"])
+    # bare Rasa measured at the same concurrency in the same run, and both ratios reported
+    assert [t["conversations"] for t in figures["reference_throughput"]] == [1, 10]
+    assert figures["throughput_ratio_10"] > 0 and figures["latency"]["p95_ratio"] > 0
+    # one long conversation each: how a turn grows with the conversation, beside bare Rasa
+    assert figures["growth"]["wegweiser"]["errors"] == 0 and figures["growth"]["wegweiser"]["growth"] > 0
+    assert figures["growth"]["reference"]["turns"] == figures["growth"]["wegweiser"]["turns"]
     assert figures["training"]["retrained_when_unchanged"] is False
     assert all(math.isfinite(s) for s in figures["reload"]["seconds"])  # the edit reached the reply
     assert figures["memory"]["processes"]["rasa"]["peak_mb"] > 0
-    assert set(figures["targets"]) >= {"p50_ratio", "p95_ms", "throughput_10", "stack_peak_mb", "reload_s"}
-    assert "p50 ratio to bare Rasa" in result.stdout
+    assert set(figures["targets"]) >= {"p50_ratio", "p95_ratio", "throughput_10", "errors_50", "growth",
+                                       "stack_peak_mb", "reload_s"}
+    assert "p50 / p95 ratio to bare Rasa" in result.stdout
 
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
