@@ -86,6 +86,16 @@ def _ratio(ours: float | None, theirs: float | None) -> float | None:
     return round(ours / theirs, 2) if ours and theirs else None
 
 
+def _throughput(who: str, url: str, script: load.Script, options: BenchOptions) -> list[dict[str, Any]]:
+    """Turns per second at each concurrency level of the options."""
+    levels = []
+    for level in options.levels:
+        print(f"==> {who}throughput: {level} conversations for {options.seconds_per_level:.0f} s", flush=True)
+        samples = load.concurrent(url, script, level, options.seconds_per_level)
+        levels.append({"conversations": level, **samples.summary()})
+    return levels
+
+
 def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
     """Measure everything; returns the results (JSON-ready)."""
     results: dict[str, Any] = {
@@ -104,11 +114,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
         try:
             print(f"==> latency: {options.turns} turns", flush=True)
             results["latency"] = {"wegweiser": load.sequential(stack.rest_url, SCRIPT, options.turns).summary()}
-            results["throughput"] = []
-            for level in options.levels:
-                print(f"==> throughput: {level} conversations for {options.seconds_per_level:.0f} s", flush=True)
-                samples = load.concurrent(stack.rest_url, SCRIPT, level, options.seconds_per_level)
-                results["throughput"].append({"conversations": level, **samples.summary()})
+            results["throughput"] = _throughput("", stack.rest_url, SCRIPT, options)
             print(f"==> growth: one conversation of {options.long_turns} turns", flush=True)
             results["growth"] = {"wegweiser": load.long_conversation(stack.rest_url, SCRIPT, options.long_turns)}
             print("==> knowledge reload", flush=True)
@@ -129,11 +135,7 @@ def run_bench(settings: Settings, options: BenchOptions) -> dict[str, Any]:
         try:
             print(f"==> bare Rasa reference: {options.turns} turns", flush=True)
             ref = load.sequential(server.rest_url, reference.SCRIPT, options.turns).summary()
-            results["reference_throughput"] = []
-            for level in options.levels:
-                print(f"==> bare Rasa throughput: {level} conversations", flush=True)
-                samples = load.concurrent(server.rest_url, reference.SCRIPT, level, options.seconds_per_level)
-                results["reference_throughput"].append({"conversations": level, **samples.summary()})
+            results["reference_throughput"] = _throughput("bare Rasa ", server.rest_url, reference.SCRIPT, options)
             results["growth"]["reference"] = load.long_conversation(server.rest_url, reference.SCRIPT,
                                                                     options.long_turns)
             ref_memory = memory.process_memory_mb(server.process.pid) if server.process else {}
