@@ -32,6 +32,7 @@ from bot.names import (
     PARSE_LANGUAGE_KEY,
     topic_intent,
 )
+from bot.rasa_speed import install as install_rasa_speed
 from bot.regions import load_region_gazetteer
 from bot.safety import DangerKind, detect_danger
 from bot.scope import get_scope
@@ -39,6 +40,9 @@ from bot.settings import get_settings
 from bot.text import has_content
 
 log = logging.getLogger(__name__)
+
+# the Rasa server imports these components with the model: its speed fixes come with them
+install_rasa_speed()
 
 
 class _StatelessComponent(GraphComponent):
