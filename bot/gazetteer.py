@@ -119,9 +119,14 @@ class Gazetteer:
         """All matches, in order of appearance, each text position used once."""
         spanned = spans(text)
         words = [t for t, _s, _e in spanned]
+        # a name can only match where a word (or an Arabic word without its prefix) starts with its letter
+        initials = {w[:1] for w in words} | {w[len(p):len(p) + 1] for w in words for p in _ARABIC_PREFIXES
+                                             if w.startswith(p)}
         used: set[int] = set()
         found: list[Match] = []
         for key, value, name_tokens, ambiguous in self._entries:
+            if name_tokens[0][:1] not in initials:
+                continue
             n = len(name_tokens)
             for i in range(len(words) - n + 1):
                 if any(j in used for j in range(i, i + n)):

@@ -21,6 +21,9 @@ def regions():  # type: ignore[no-untyped-def]
         ("Где джобцентр в Билефельде?", "bielefeld"),
         ("Gelsenkirchen'de kita arıyorum", "gelsenkirchen"),
         ("أين مكتب الأجانب في غيلزنكيرشن", "gelsenkirchen"),
+        ("أسكن ببيليفيلد منذ شهر", "bielefeld"),  # Arabic prefix glued to the name
+        ("وغلسنكيرشن", "gelsenkirchen"),
+        ("Ik woon in Gelsenkirschn", "gelsenkirchen"),  # a typo in the last letters
         ("I live in Lemgo", "kreis-lippe"),
         ("wir wohnen in Bad Salzuflen", "kreis-lippe"),
         ("ich bin nach Lage gezogen", "kreis-lippe"),
