@@ -13,8 +13,6 @@ from typing import Any
 
 from rasa.core.actions.action import RemoteAction
 
-_installed = False
-
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
@@ -44,7 +42,4 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 
 def install() -> None:
     """Replace Rasa's per-call schema check with the cached validator (idempotent)."""
-    global _installed
-    if not _installed:
-        RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
-        _installed = True
+    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
