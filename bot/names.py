@@ -13,11 +13,10 @@ INTENT_REQUEST_HUMAN = "request_human"
 INTENT_CHOOSE_LANGUAGE = "choose_language"
 INTENT_INFORM_REGION = "inform_region"
 INTENT_FALLBACK = "nlu_fallback"
-# set by the NLU when a message is clearly in a language the assistant does not speak
+# a message in a language the assistant does not speak (examples: data/nlu/other; the guard in bot/nlu decides)
 INTENT_UNSUPPORTED_LANGUAGE = "unsupported_language"
-# button-only: the payload of the intake's buttons (never typed, so it has no NLU examples)
+# the intake's buttons, and short typed answers that name one of them ("Fertig", "Keine Frist")
 INTENT_INTAKE_CHOICE = "intake_choice"
-BUTTON_ONLY_INTENTS = (INTENT_INTAKE_CHOICE,)
 TOPIC_INTENT_PREFIX = "topic_"
 
 SMALLTALK_INTENTS = (INTENT_GREET, INTENT_THANK, INTENT_GOODBYE)

@@ -49,6 +49,8 @@ def rasa_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # SQLAlchemy is pinned to 1.4 (the stack's decision): its notice about 2.0 in Rasa's tracker store says nothing
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     # the children rebuild the same settings (ports, state dir, Telegram) from their environment
     env.update(settings_env(settings))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.root), env.get("PYTHONPATH", "")]))

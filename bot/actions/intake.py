@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from bot.actions.base import WegweiserAction, described_replies, knowledge, language_of, region_buttons, send
 from bot.actions.handoff import handoff_reply
+from bot.gazetteer import Gazetteer, tokens
 from bot.i18n import gettext_for, ngettext_for
 from bot.knowledge.render import Reply, region_display_name, render_topic
 from bot.lang.dates import parse_date
@@ -67,6 +68,10 @@ log = logging.getLogger(__name__)
 CONSENT_VERSION = "intake-consent-v1"
 MAX_DESCRIPTION = 2000
 MAX_NAME = 80
+# a typed answer names a button when it has at most this many words (and one more than the button's title)
+MAX_CHOICE_WORDS = 6
+# how far back the buttons on screen are looked for
+LOOK_BACK_EVENTS = 40
 TRANSCRIPT_LIMIT = 60
 # a deadline this close makes the request urgent
 URGENT_WITHIN_DAYS = 7
@@ -126,7 +131,7 @@ def _button(title: str, value: str) -> dict[str, str]:
     return {"title": title, "payload": choice_payload(value)}
 
 
-def latest_choice(tracker: Tracker) -> str | None:
+def pressed_choice(tracker: Tracker) -> str | None:
     """The value of the intake button the person pressed in this turn, if any."""
     message = tracker.latest_message or {}
     if (message.get("intent") or {}).get("name") != INTENT_INTAKE_CHOICE:
@@ -135,6 +140,43 @@ def latest_choice(tracker: Tracker) -> str | None:
         if entity.get("entity") == ENTITY_CHOICE and entity.get("value"):
             return str(entity["value"])
     return None
+
+
+def offered_buttons(tracker: Tracker) -> dict[str, str]:
+    """The intake buttons of the assistant's latest message that had any (value -> title as shown)."""
+    prefix = f"/{INTENT_INTAKE_CHOICE}"
+    for event in reversed(tracker.events[-LOOK_BACK_EVENTS:]):
+        buttons = (event.get("data") or {}).get("buttons") if event.get("event") == "bot" else None
+        if not buttons:
+            continue
+        offered = {}
+        for button in buttons:
+            payload = str(button.get("payload") or "")
+            if payload.startswith(prefix):
+                value = (json.loads(payload[len(prefix):] or "{}") or {}).get(ENTITY_CHOICE)
+                if value:
+                    offered[str(value)] = str(button.get("title") or "").removeprefix("✓ ")
+        return offered
+    return {}
+
+
+def typed_choice(tracker: Tracker) -> str | None:
+    """A short typed answer that names a button just offered ("fertig", "keine frist", "скасувати") counts
+    as pressing it; a longer text (a description that mentions "cancel") does not."""
+    text = typed_text(tracker)
+    if not text or len(tokens(text)) > MAX_CHOICE_WORDS:
+        return None
+    offered = offered_buttons(tracker)
+    matches = Gazetteer({value: [title] for value, title in offered.items() if title}).find(text)
+    if len(matches) != 1:
+        return None
+    extra = len(tokens(text)) - len(tokens(matches[0].name))
+    return matches[0].key if extra <= 1 else None
+
+
+def latest_choice(tracker: Tracker) -> str | None:
+    """The intake button pressed in this turn, or named by a short typed answer."""
+    return pressed_choice(tracker) or typed_choice(tracker)
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -515,6 +557,9 @@ class ValidateIntakeForm(FormValidationAction):
         _ = gettext_for(language_of(tracker))
         if choice.startswith("area:") and choice[5:] in LifeArea._value2member_map_:
             area = choice[5:]
+            if pressed_choice(tracker) is None:  # typed, like a topic: taken, and the question is answered
+                chosen = list(dict.fromkeys([*chosen, area]))
+                return {SLOT_INTAKE_AREAS: ",".join(chosen), SLOT_INTAKE_SELECTED: chosen}
             chosen = [a for a in chosen if a != area] if area in chosen else [*chosen, area]
             return {SLOT_INTAKE_AREAS: None, SLOT_INTAKE_SELECTED: chosen}
         if choice == "done" and chosen:

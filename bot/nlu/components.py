@@ -248,17 +248,32 @@ class BlankMessageGuard(_StatelessComponent):
         return messages
 
 
+def _take_runner_up(message: Message) -> None:
+    """Replace the top intent by the best other one (the fallback when there is none)."""
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != INTENT_UNSUPPORTED_LANGUAGE]
+    best = ranking[0] if ranking else {"name": INTENT_FALLBACK, "confidence": 0.0}
+    message.set("intent", dict(best), add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class UnsupportedLanguageGuard(_StatelessComponent):
     """A message clearly written in a language the assistant does not speak (French, Somali, Sorani ...)
     becomes `unsupported_language`: an honest answer beats a guess in a wrong language."""
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Override the intent when the detection says: reliable, and not a supported language."""
+        """Override the intent when the detection says: reliable, and not a supported language. When the model
+        says `unsupported_language` but the detection found a supported one, the model's next intent counts."""
         for message in messages:
             text = message.get(TEXT) or ""
             detection = message.get(PARSE_LANGUAGE_KEY) or {}
-            if text.startswith("/") or detection.get("supported", True) or not detection.get("reliable"):
+            if text.startswith("/"):
+                continue
+            if detection.get("supported", True):
+                if (message.get("intent") or {}).get("name") == INTENT_UNSUPPORTED_LANGUAGE:
+                    _take_runner_up(message)
+                continue
+            if not detection.get("reliable"):
                 continue
             log.info("unsupported language %s: honest reply", detection.get("language"))
             message.set("intent", {"name": INTENT_UNSUPPORTED_LANGUAGE, "confidence": 1.0}, add_to_output=True)

@@ -159,6 +159,27 @@ def test_answers_that_cannot_be_used_are_asked_again(conversation: Conversation,
         assert tickets_of_conversation(session, conversation.sender) == []
 
 
+def test_typing_the_words_of_a_button_works_like_pressing_it(conversation: Conversation, stack: Stack) -> None:
+    conversation.say("Хочу поговорити з консультантом")
+    conversation.say("так")
+    conversation.say("Білефельд")
+    conversation.say(choice_payload("area:housing"))
+    description_question = conversation.say("Готово")  # typed instead of the button
+    assert _payloads(description_question) == [choice_payload("cancel")]
+    conversation.say("Орендодавець хоче, щоб ми виїхали з квартири до кінця місяця")
+    conversation.say("тут у цьому чаті")
+    conversation.say(choice_payload("lang:uk"))
+    conversation.say("Немає терміну")
+    summary = conversation.say("Пропустити")
+    assert choice_payload("confirm:yes") in _payloads(summary)
+    left = conversation.say("скасувати")
+    assert "/affirm" not in _payloads(left)
+    with _tickets(stack) as session:
+        assert tickets_of_conversation(session, conversation.sender) == []
+    summary_again = conversation.say("/request_human")
+    assert {"/affirm", "/deny"} <= set(_payloads(summary_again))  # a new intake starts: nothing was kept
+
+
 def test_a_typed_yes_accepts_the_offer_of_a_case_manager(conversation: Conversation) -> None:
     answer = conversation.say("How do I find an apartment in Bielefeld?")
     assert "/request_human" in _payloads(answer)  # housing: the answer, then the offer

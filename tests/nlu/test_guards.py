@@ -38,3 +38,14 @@ def test_a_language_it_does_not_speak_becomes_its_own_intent() -> None:
     unsure = {"language": "fr", "confidence": 0.6, "reliable": False, "script": "latin", "supported": False}
     kept = UnsupportedLanguageGuard().process([_message("merci", unsure)])[0]
     assert kept.get("intent")["name"] == "out_of_scope"
+
+
+def test_the_model_saying_unsupported_for_a_supported_language_takes_its_next_intent() -> None:
+    german = {"language": "de", "confidence": 0.95, "reliable": True, "script": "latin", "supported": True}
+    message = _message("wo ist die ausländerbehörde", german)
+    message.set("intent", {"name": "unsupported_language", "confidence": 0.5})
+    message.set("intent_ranking", [{"name": "unsupported_language", "confidence": 0.5},
+                                   {"name": "topic_immigration_office", "confidence": 0.4}])
+    result = UnsupportedLanguageGuard().process([message])[0]
+    assert result.get("intent")["name"] == "topic_immigration_office"
+    assert [r["name"] for r in result.get("intent_ranking")] == ["topic_immigration_office"]
