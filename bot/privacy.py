@@ -49,6 +49,9 @@ def erase_tracker(store: TrackerStore, sender_id: str) -> None:
                 event = concrete.SQLEvent
                 session.execute(delete(event).where(event.sender_id == sender_id))
                 session.commit()
+            forget = getattr(concrete, "forget", None)  # bot.tracker_store: the copy kept in memory goes too
+            if forget is not None:
+                forget(sender_id)
         else:
             raise ErasureError(f"erasing from {type(concrete).__name__} is not supported")
 

@@ -176,6 +176,10 @@ class Stack:
             self.stop()
 
 
+# Rasa's SQL tracker store, keeping recent conversations parsed in memory (bot/tracker_store.py)
+TRACKER_STORE = "bot.tracker_store.CachingSQLTrackerStore"
+
+
 def store_endpoints(settings: Settings) -> dict[str, Any]:
     """Where Rasa keeps conversations and its locks.
 
@@ -187,14 +191,14 @@ def store_endpoints(settings: Settings) -> dict[str, Any]:
     config: dict[str, Any] = {}
     url = settings.tracker_store_url
     if url is None:
-        config["tracker_store"] = {"type": "SQL", "dialect": "sqlite",
+        config["tracker_store"] = {"type": TRACKER_STORE, "dialect": "sqlite",
                                    "db": str(settings.state_dir / CONVERSATIONS_FILE)}
     elif url != "memory":
         parsed = urlsplit(url)
         if not parsed.scheme.startswith("postgres"):
             raise SystemExit(f"WEGWEISER_TRACKER_STORE_URL: expected postgresql://… or memory, got {parsed.scheme}://…")
         config["tracker_store"] = {
-            "type": "SQL", "dialect": "postgresql", "url": parsed.hostname or "127.0.0.1",
+            "type": TRACKER_STORE, "dialect": "postgresql", "url": parsed.hostname or "127.0.0.1",
             "port": parsed.port or 5432, "db": parsed.path.lstrip("/") or "wegweiser",
             "username": unquote(parsed.username or "postgres"), "password": unquote(parsed.password or ""),
             "login_db": "postgres",  # Rasa creates the database from here when it does not exist yet
