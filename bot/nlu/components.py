@@ -121,6 +121,7 @@ class _Encoders:
     def __init__(self, names: list[str]) -> None:
         self.names = names
         self._models: dict[str, Any] = {}
+        self._dims: dict[str, int] = {}
 
     def _model(self, name: str) -> Any:
         if name not in self._models:
@@ -136,14 +137,28 @@ class _Encoders:
                 raise ValueError(f"unknown encoder {name!r} (use 'e5' or 'use')")
         return self._models[name]
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def _run(self, name: str, texts: list[str]) -> np.ndarray:
+        model = self._model(name)
+        vectors = model.query(texts) if name == "e5" else model.encode(texts)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+    def dim(self, name: str) -> int:
+        """The length of an encoder's vectors."""
+        if name not in self._dims:
+            self._dims[name] = int(self._run(name, ["."]).shape[1])
+        return self._dims[name]
+
+    def encode(self, texts: list[str], wanted: list[set[str]] | None = None) -> np.ndarray:
+        """The encoders' vectors side by side; where an encoder is not wanted for a text, zeros."""
         parts = []
         for name in self.names:
-            model = self._model(name)
-            if name == "e5":
-                vectors = np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), -1)
-            else:
-                vectors = np.asarray(model.encode(texts), dtype=np.float32).reshape(len(texts), -1)
+            rows = [i for i in range(len(texts)) if wanted is None or name in wanted[i]]
+            if len(rows) == len(texts):
+                parts.append(self._run(name, texts))
+                continue
+            vectors = np.zeros((len(texts), self.dim(name)), dtype=np.float32)
+            if rows:
+                vectors[rows] = self._run(name, [texts[i] for i in rows])
             parts.append(vectors)
         return np.concatenate(parts, axis=1)
 
@@ -170,6 +185,8 @@ class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
             "encoders": ["e5"],
             "scale": 1.0,
             "batch_size": 64,
+            # encoder -> the languages it is paid for (an encoder not named here runs for every message)
+            "encoder_languages": {},
         }
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
@@ -177,6 +194,7 @@ class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         self.encoders = _encoders(tuple(config["encoders"]))
         self.scale = float(config["scale"])
         self.batch_size = int(config["batch_size"])
+        self.encoder_languages = {name: frozenset(langs) for name, langs in (config["encoder_languages"] or {}).items()}
 
     @classmethod
     def create(
@@ -195,13 +213,32 @@ class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         for name in config.get("encoders", []):
             if name not in ("e5", "use"):
                 raise ValueError(f"unknown encoder {name!r}")
+        for name in config.get("encoder_languages") or {}:
+            if name not in config.get("encoders", []):
+                raise ValueError(f"encoder_languages names {name!r}, which is not among the encoders")
+
+    def _wanted(self, message: Message) -> set[str]:
+        """The encoders for one message. One limited to some languages (`encoder_languages`) runs when the
+        message is in one of them, or its language is unclear, or one the assistant does not speak."""
+        wanted = set(self.encoders.names)
+        if not self.encoder_languages:
+            return wanted
+        detection = message.get(PARSE_LANGUAGE_KEY)
+        if detection is None:  # a training example: the same detector decides as at run time
+            detection = default_detector().detect(message.get(TEXT) or "").as_dict()
+        clear = detection.get("reliable") and detection.get("supported", True)
+        for name, languages in self.encoder_languages.items():
+            if clear and detection.get("language") not in languages:
+                wanted.discard(name)
+        return wanted
 
     def _featurize(self, messages: list[Message]) -> None:
         todo = [m for m in messages if m.get(TEXT)]
         for start in range(0, len(todo), self.batch_size):
             batch = todo[start:start + self.batch_size]
             # long inputs cost time and carry no more intent: the first 500 characters decide
-            vectors = self.encoders.encode([m.get(TEXT)[:500] for m in batch]) * self.scale
+            wanted = [self._wanted(m) for m in batch] if self.encoder_languages else None
+            vectors = self.encoders.encode([m.get(TEXT)[:500] for m in batch], wanted) * self.scale
             for message, vector in zip(batch, vectors, strict=False):
                 tokens = message.get(TOKENS_NAMES[TEXT]) or []
                 sequence = np.tile(vector, (max(len(tokens), 1), 1))
