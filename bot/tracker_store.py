@@ -24,8 +24,9 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 log = logging.getLogger(__name__)
 
-# conversations kept in memory per process (least recently used go first)
-MAX_KEPT = 2000
+# events kept in memory per process, over all conversations (least recently used go first): a turn adds about
+# eight events of 1-2 KB each, so this is some 50 MB
+MAX_KEPT_EVENTS = 40_000
 
 
 class CachingSQLTrackerStore(SQLTrackerStore):
@@ -35,13 +36,27 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         # sender id -> (id of the newest stored row, the events of the latest session, in order)
         self._kept: OrderedDict[str, tuple[int, list[Event]]] = OrderedDict()
+        self._kept_events = 0
+        self.max_kept_events = MAX_KEPT_EVENTS
         if self.engine.dialect.name == "sqlite":
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
 
     def forget(self, sender_id: str) -> None:
         """Drop the kept copy of a conversation (after it was erased)."""
-        self._kept.pop(sender_id, None)
+        kept = self._kept.pop(sender_id, None)
+        if kept is not None:
+            self._kept_events -= len(kept[1])
+
+    def _keep(self, sender_id: str, newest: int, events: list[Event]) -> None:
+        self.forget(sender_id)
+        if len(events) > self.max_kept_events:
+            return
+        self._kept[sender_id] = (newest, events)
+        self._kept_events += len(events)
+        while self._kept_events > self.max_kept_events:
+            _sender, (_newest, dropped) = self._kept.popitem(last=False)
+            self._kept_events -= len(dropped)
 
     def _newest_row(self, session: Any, sender_id: str) -> int | None:
         event = self.SQLEvent
@@ -56,7 +71,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             if newest == kept[0]:
                 self._kept.move_to_end(sender_id)
                 return DialogueStateTracker.from_events(sender_id, list(kept[1]), self.domain.slots)
-            self._kept.pop(sender_id, None)
+            self.forget(sender_id)
         return await super().retrieve(sender_id)
 
     def _new_events(self, session: Any, tracker: DialogueStateTracker) -> list[Event]:
@@ -86,9 +101,6 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             session.commit()
         # a session that started in this turn: the database's session query decides what the next turn reads
         if newest is None or started:
-            self._kept.pop(tracker.sender_id, None)
+            self.forget(tracker.sender_id)
             return
-        self._kept[tracker.sender_id] = (int(newest), list(tracker.events))
-        self._kept.move_to_end(tracker.sender_id)
-        while len(self._kept) > MAX_KEPT:
-            self._kept.popitem(last=False)
+        self._keep(tracker.sender_id, int(newest), list(tracker.events))

@@ -89,3 +89,13 @@ def test_an_erased_conversation_is_gone_from_memory_too(domain: Domain, tmp_path
     assert asyncio.run(store.retrieve("person-c")) is None
     assert asyncio.run(other.retrieve("person-c")) is None  # erased through another server: not served stale
     assert "person-c" not in store._kept
+
+
+def test_memory_is_bounded_and_a_dropped_conversation_reads_from_the_database(domain: Domain, tmp_path: Path) -> None:
+    store = CachingSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "conversations.db"))
+    store.max_kept_events = 40  # about three conversations of two turns
+    for sender in ("p1", "p2", "p3", "p4", "p5"):
+        asyncio.run(_conversation(store, sender, 2))
+    assert sum(len(events) for _newest, events in store._kept.values()) <= 40
+    assert "p1" not in store._kept and "p5" in store._kept  # the least recently used went first
+    assert _texts(asyncio.run(store.retrieve("p1"))) == ["message 0", "message 1"]
