@@ -68,6 +68,17 @@ def compile_all(locales_dir: Path) -> list[str]:
     return problems
 
 
+def compile_if_needed(locales_dir: Path) -> bool:
+    """Compile the catalogs when a compiled one is missing or older than its source; True when it did."""
+    for lang in supported_languages():
+        po_path = locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        mo_path = po_path.with_suffix(".mo")
+        if po_path.exists() and (not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime):
+            compile_all(locales_dir)
+            return True
+    return False
+
+
 def missing_messages(locales_dir: Path, source_dir: Path) -> dict[str, list[str]]:
     """Per language, the messages in the sources that its catalog does not translate."""
     wanted = {m.id for m in extract(source_dir) if m.id}

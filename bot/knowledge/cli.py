@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from bot.i18n.catalogs import compile_if_needed
 from bot.knowledge.loader import ERROR, INFO, WARNING, load_knowledge
 from bot.knowledge.render import render_topic
 from bot.settings import get_settings
@@ -25,6 +26,8 @@ def run_kb(args: argparse.Namespace) -> int:
               + ("" if args.verbose else " (list them with --verbose)"), file=sys.stderr)
         errors = counts[ERROR]
         return 1 if errors else 0
+    if compile_if_needed(settings.locales_dir):  # a fresh checkout: the replies need the compiled catalogs
+        print(f"compiled the message catalogs in {settings.locales_dir}", file=sys.stderr)
     if kb is None:
         for finding in findings:
             print(finding.format(Path.cwd()), file=sys.stderr)
