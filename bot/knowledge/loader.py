@@ -14,6 +14,7 @@ from typing import Any
 from bot.knowledge.model import (
     NATIONAL,
     SOURCE_LANGUAGE,
+    Dependency,
     KnowledgeBase,
     Link,
     Review,
@@ -30,6 +31,9 @@ ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 REVIEW_MAX_AGE = dt.timedelta(days=365)
+# a fact that changes is reported this long before its date, so that editors can prepare the new text
+DUE_WARNING = dt.timedelta(days=30)
+DEPENDENCY_KINDS = ("valid_until", "review_by")
 # valid German short numbers that phonenumbers does not list as valid numbers
 SHORT_NUMBERS = frozenset({"110", "112", "115", "116006", "116016", "116111", "116117", "116123"})
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"]*$")
@@ -137,6 +141,59 @@ def _review(data: LineDict, path: Path, out: _Collector) -> Review:
     return Review(reviewed, status, str(raw.get("note") or ""))
 
 
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _dependencies(data: LineDict, path: Path, out: _Collector) -> tuple[Dependency, ...]:
+    """`depends_on:` a list of facts that change, each with `fact`, `valid_until` or `review_by`, and `check`."""
+    raw = data.get("depends_on")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        out.error(path, line_of(data, "depends_on"), "'depends_on' must be a list of facts")
+        return ()
+    found = []
+    for item in raw:
+        line = line_of(item) if isinstance(item, LineDict) else line_of(data, "depends_on")
+        if not isinstance(item, dict) or not str(item.get("fact") or "").strip():
+            out.error(path, line, "each entry of 'depends_on' needs 'fact' (what changes)")
+            continue
+        kinds = [k for k in DEPENDENCY_KINDS if item.get(k) is not None]
+        if len(kinds) != 1:
+            out.error(path, line, f"'{item['fact']}': give exactly one of valid_until or review_by (YYYY-MM-DD)")
+            continue
+        due = _date(item[kinds[0]])
+        if due is None:
+            out.error(path, line, f"'{item['fact']}': {kinds[0]} {item[kinds[0]]!r} is not a date (YYYY-MM-DD)")
+            continue
+        check = str(item.get("check") or "").strip() or None
+        if check and not _URL.match(check):
+            out.error(path, line, f"'{item['fact']}': check is not a valid URL: {check!r}")
+            check = None
+        if kinds[0] == "valid_until":  # the last day it holds: from the next day it may be wrong
+            due += dt.timedelta(days=1)
+        found.append(Dependency(str(item["fact"]).strip(), due, kinds[0], check, line))
+    return tuple(found)
+
+
+def _check_dependencies(dependencies: tuple[Dependency, ...], what: str, path: Path, out: _Collector,
+                        today: dt.date) -> None:
+    for dep in dependencies:
+        label = "no longer valid" if dep.kind == "valid_until" else "to be checked"
+        if dep.is_due(today):
+            out.warn(path, dep.line, f"{what}: {label} since {dep.due.isoformat()}: {dep.fact}. Update the text, "
+                     f"then the date (replies now say it may have changed)")
+        elif dep.due - today <= DUE_WARNING:
+            out.warn(path, dep.line, f"{what}: {label} from {dep.due.isoformat()} (in {(dep.due - today).days} days): "
+                     f"{dep.fact}. Prepare the new text")
+
+
 def _load_topic_file(path: Path, scope: Scope, out: _Collector) -> TopicText | None:
     try:
         data = load_yaml(path)
@@ -197,6 +254,7 @@ def _load_topic_file(path: Path, scope: Scope, out: _Collector) -> TopicText | N
         source_version=source_version if isinstance(source_version, int) else None,
         path=path,
         line=data.line,
+        depends_on=_dependencies(data, path, out) if lang == SOURCE_LANGUAGE else (),
     )
 
 
@@ -272,6 +330,7 @@ def _load_service(raw: LineDict, region: str, path: Path, scope: Scope, out: _Co
         review=_review(raw, path, out),
         path=path,
         line=raw.line,
+        depends_on=_dependencies(raw, path, out),
     )
 
 
@@ -310,8 +369,8 @@ def fingerprint(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Finding]]:
-    """Load everything; returns (None, findings) when there are errors."""
+def load_knowledge(directory: Path, today: dt.date | None = None) -> tuple[KnowledgeBase | None, list[Finding]]:
+    """Load everything; returns (None, findings) when there are errors. `today` decides what is out of date."""
     out = _Collector()
     scope_path = directory / "scope.yml"
     try:
@@ -343,7 +402,7 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Finding]
                 continue
             services[service.id] = service
 
-    today = dt.date.today()
+    today = today or dt.date.today()
     for topic in scope.topics:
         source = texts.get((topic, SOURCE_LANGUAGE))
         if source is None:
@@ -362,8 +421,10 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Finding]
             if lang != SOURCE_LANGUAGE and [link.url for link in text.links] != [link.url for link in source.links]:
                 out.warn(text.path, text.line, "links differ from de.yml (same URLs in the same order expected)")
         _check_review(source.review, f"topic {topic}", source.path, source.line, out, today)
+        _check_dependencies(source.depends_on, f"topic {topic}", source.path, out, today)
     for service in services.values():
         _check_review(service.review, service.id, service.path, service.line, out, today)
+        _check_dependencies(service.depends_on, service.id, service.path, out, today)
 
     if any(f.level == ERROR for f in out.findings):
         return None, out.findings

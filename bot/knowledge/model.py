@@ -29,6 +29,21 @@ class Review:
 
 
 @dataclass(frozen=True)
+class Dependency:
+    """A fact that changes: a rule, an amount or a deadline, and the day from which it must be checked again."""
+
+    fact: str
+    due: dt.date  # the first day it may no longer hold: the day after `valid_until`, or `review_by`
+    kind: str  # valid_until | review_by
+    check: str | None  # the official page to check it on
+    line: int = 1
+
+    def is_due(self, today: dt.date) -> bool:
+        """True from the day the fact may no longer hold."""
+        return today >= self.due
+
+
+@dataclass(frozen=True)
 class Link:
     """A link to an official page."""
 
@@ -53,6 +68,7 @@ class TopicText:
     source_version: int | None  # set on translations
     path: Path
     line: int = 1
+    depends_on: tuple[Dependency, ...] = ()  # read from the German source; its translations share them
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,7 @@ class Service:
     review: Review
     path: Path
     line: int = 1
+    depends_on: tuple[Dependency, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +140,11 @@ class KnowledgeBase:
             return False
         current = self.source_version(text.topic)
         return current is not None and text.source_version != current
+
+    def due_facts(self, topic: str, today: dt.date) -> list[Dependency]:
+        """The facts of a topic (its German source) that may no longer hold today."""
+        source = self.texts.get((topic, SOURCE_LANGUAGE))
+        return [d for d in source.depends_on if d.is_due(today)] if source else []
 
     def resolve(self, topic: str, lang: str) -> Resolved | None:
         """The text in `lang`, else English, else German."""

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
+from babel.dates import format_date
 
 from bot.i18n import gettext_for
 from bot.knowledge import hours
-from bot.knowledge.model import KnowledgeBase, Service
+from bot.knowledge.model import Dependency, KnowledgeBase, Service
 from bot.lang.names import autonym
 from bot.lang.registry import is_rtl
 
@@ -102,7 +103,21 @@ def render_service(service: Service, lang: str, now: dt.datetime | None = None) 
         lines.append(f"   🌐 {isolate(service.website, lang)}")
     if not service.review.verified:
         lines.append("   ⚠ " + _("Details not verified: please check the official page before you go."))
+    today = (now or dt.datetime.now()).date()
+    for fact in service.depends_on:
+        if fact.is_due(today):
+            lines.append("   ⚠ " + changed_note(fact, service.website, lang))
     return "\n".join(lines)
+
+
+def changed_note(fact: Dependency, fallback_url: str | None, lang: str) -> str:
+    """A fact past its date (`depends_on` in knowledge/): it may have changed; where to check it."""
+    _ = gettext_for(lang)
+    since = isolate(format_date(fact.due, format="long", locale=lang), lang)
+    url = fact.check or fallback_url
+    if url:
+        return _("This may have changed since {date}. Please check: {url}").format(date=since, url=isolate(url, lang))
+    return _("This may have changed since {date}. Please check with the office.").format(date=since)
 
 
 def render_topic(
@@ -139,6 +154,9 @@ def render_topic(
     elif not text.review.verified and official:
         notes.append(_("This summary has not been checked by an editor yet. Please confirm on the official page: {url}")
                      .format(url=isolate(official, lang)))
+    today = (now or dt.datetime.now()).date()
+    for fact in kb.due_facts(topic, today):
+        notes.append(changed_note(fact, official, lang))
     if notes:
         parts.append("ℹ " + "\n".join(notes))
     reply.messages.append("\n\n".join(parts))
