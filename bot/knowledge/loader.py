@@ -331,7 +331,18 @@ def _load_service(raw: LineDict, region: str, path: Path, scope: Scope, out: _Co
         path=path,
         line=raw.line,
         depends_on=_dependencies(raw, path, out),
+        not_for=_not_for(raw, sid, region, path, scope, out),
     )
+
+
+def _not_for(raw: LineDict, sid: str, region: str, path: Path, scope: Scope, out: _Collector) -> tuple[str, ...]:
+    """`not_for`: regions within the service's region that it does not serve."""
+    regions = _str_list(raw.get("not_for"))
+    for region_id in regions:
+        if region_id not in scope.regions or region not in scope.region_chain(region_id)[1:]:
+            out.error(path, line_of(raw, "not_for"), f"{sid}: not_for names {region_id!r}, which is not a region "
+                      f"within {region!r}")
+    return regions
 
 
 def _load_services(path: Path, scope: Scope, out: _Collector) -> list[Service]:

@@ -101,6 +101,7 @@ class Service:
     path: Path
     line: int = 1
     depends_on: tuple[Dependency, ...] = ()
+    not_for: tuple[str, ...] = ()  # regions within this one that it does not serve (they have their own office)
 
 
 @dataclass(frozen=True)
@@ -155,12 +156,14 @@ class KnowledgeBase:
         return None
 
     def local_services(self, topic: str, region: str) -> list[Service]:
-        """Services of the region for the topic; the parent region's where the region has none."""
+        """Services for the topic that serve the region: its own first, then its parent region's (a district's
+        service serves the towns within it unless it names them in `not_for`)."""
+        found: list[Service] = []
         for region_id in self.scope.region_chain(region):
-            found = self._by_topic_region.get((topic, region_id))
-            if found:
-                return list(found)
-        return []
+            for service in self._by_topic_region.get((topic, region_id), []):
+                if region not in service.not_for and service not in found:
+                    found.append(service)
+        return found
 
     def national_services(self, topic: str) -> list[Service]:
         """Nationwide services for the topic."""

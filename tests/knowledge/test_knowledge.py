@@ -43,6 +43,22 @@ def test_detmold_falls_back_to_kreis_lippe(kb) -> None:  # type: ignore[no-untyp
     assert services and {s.region for s in services} <= {"detmold", "kreis-lippe"}
 
 
+def test_detmold_gets_its_own_offices_first_then_the_districts_that_serve_it(kb) -> None:  # type: ignore[no-untyped-def]
+    violence = [s.id for s in kb.local_services("violence-and-protection", "detmold")]
+    assert violence[0].startswith("detmold/")
+    assert {"kreis-lippe/frauenhaus-lippe", "kreis-lippe/frauenberatung-alraune"} <= set(violence)
+    assert "kreis-lippe/jobcenter-lippe" in [s.id for s in kb.local_services("social-benefits", "detmold")]
+    assert "kreis-lippe/fluechtlingshilfe-lippe" in [s.id for s in kb.local_services("asylum-procedure", "detmold")]
+    immigration = [s.id for s in kb.local_services("immigration-office", "detmold")]
+    assert "detmold/auslaenderbehoerde" in immigration and "kreis-lippe/auslaenderamt" not in immigration  # not_for
+    assert "kreis-lippe/auslaenderamt" in [s.id for s in kb.local_services("immigration-office", "kreis-lippe")]
+    for topic in kb.scope.topics:
+        ids = [s.id for s in kb.local_services(topic, "detmold")]
+        assert len(ids) == len(set(ids)), topic
+        regions = [s.region for s in kb.local_services(topic, "detmold")]
+        assert regions == sorted(regions, key=lambda r: r != "detmold"), topic  # nearest level first
+
+
 def test_answer_names_local_office_in_the_persons_language(kb) -> None:  # type: ignore[no-untyped-def]
     reply = render_topic(kb, "immigration-office", "uk", "bielefeld")
     assert reply.services and all(s.region == "bielefeld" for s in reply.services if s.region != "national")
@@ -71,6 +87,14 @@ def test_broken_file_gives_path_and_line(tmp_path: Path) -> None:
     assert kb is None
     errors = [f for f in findings if f.level == ERROR]
     assert errors and errors[0].path == path and errors[0].line >= 3
+
+
+def test_not_for_must_name_a_region_within_the_services_region(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory / "services" / "kreis-lippe.yml", "    not_for: [detmold]", "    not_for: [bielefeld]")
+    kb, findings = load_knowledge(directory)
+    assert kb is None
+    assert any("not_for names 'bielefeld'" in f.message and f.path.name == "kreis-lippe.yml" for f in findings)
 
 
 def test_unknown_topic_in_service_is_reported(tmp_path: Path) -> None:
