@@ -38,6 +38,7 @@ DEPENDENCY_KINDS = ("valid_until", "review_by")
 SHORT_NUMBERS = frozenset({"110", "112", "115", "116006", "116016", "116111", "116117", "116123"})
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"]*$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$", re.IGNORECASE)
+_WEEKDAY_RULE = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su)\b")
 _SERVICE_ID = re.compile(r"^[a-z0-9-]+/[a-z0-9-]+$")
 APPOINTMENT_VALUES = ("required", "recommended", "not_required", "unknown")
 REVIEW_STATUSES = ("verified", "unverified")
@@ -306,6 +307,10 @@ def _load_service(raw: LineDict, region: str, path: Path, scope: Scope, out: _Co
         except HoursError as exc:
             out.error(path, line_of(raw, "opening_hours"),
                       f"{sid}: opening_hours {hours_value!r} is not valid OpenStreetMap syntax ({exc})")
+        if _WEEKDAY_RULE.search(str(hours_value)) and "PH" not in str(hours_value):
+            out.error(path, line_of(raw, "opening_hours"),
+                      f"{sid}: opening_hours {hours_value!r} has weekday hours but no public-holiday rule: add "
+                      f"'; PH off' and the NRW-only holidays (e.g. '2027 May 27 off; Nov 01 off'), or 'PH ...' hours")
     sources: list[Source] = []
     for item in raw.get("sources") or []:
         if isinstance(item, dict) and item.get("url"):

@@ -71,8 +71,8 @@ def _hours_line(service: Service, lang: str, _: Callable[[str], str], now: dt.da
     if current.unknown:
         return None
     if current.open:
-        if current.next_change is None:
-            return _("Open now.")
+        if current.next_change is None:  # never closes (24/7): "open now" would suggest that it may close
+            return _("Day and night, every day.")
         _day, time = hours.format_moment(current.next_change, lang, now)
         return _("Open now, until {time}.").format(time=isolate(time, lang))
     if current.next_change is None:

@@ -56,7 +56,7 @@ def test_a_service_fact_past_its_date_is_flagged_on_the_service(tmp_path: Path) 
     directory = _knowledge(tmp_path)
     services = directory / "services" / "bielefeld.yml"
     text = services.read_text(encoding="utf-8")
-    anchor = '    opening_hours: "Mo-Fr 07:30-18:00"\n'
+    anchor = '    opening_hours: "Mo-Fr 07:30-18:00; PH off; 2027 May 27 off; Nov 01 off"\n'
     services.write_text(text.replace(anchor, anchor + "    depends_on:\n      - fact: Öffnungszeiten bis Jahresende\n"
                                      "        review_by: 2027-01-01\n", 1), encoding="utf-8")
     kb, _findings = load_knowledge(directory, today=dt.date(2027, 1, 2))
