@@ -45,9 +45,14 @@ def state(expression: str, now: dt.datetime | None = None) -> HoursState:
     )
 
 
+def berlin_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in Germany (what dated facts and opening hours are measured against)."""
+    return (now or dt.datetime.now(tz=BERLIN)).astimezone(BERLIN).date()
+
+
 def format_moment(moment: dt.datetime, lang: str, now: dt.datetime | None = None) -> tuple[str, str]:
     """(day, time) for the reply language, e.g. ('Dienstag, 24.11.', '07:30')."""
-    today = (now or dt.datetime.now(tz=BERLIN)).astimezone(BERLIN).date()
+    today = berlin_today(now)
     weekday = format_date(moment.date(), format="EEEE", locale=lang)
     day = f"{weekday}, {format_skeleton('MMMMd', moment.date(), locale=lang)}"
     if moment.date() == today:

@@ -130,15 +130,10 @@ def _review(data: LineDict, path: Path, out: _Collector) -> Review:
     if status not in REVIEW_STATUSES:
         out.error(path, line_of(raw, "status"), f"review status must be one of {', '.join(REVIEW_STATUSES)}")
         status = "unverified"
-    reviewed = raw.get("reviewed_on")
-    if isinstance(reviewed, str):
-        try:
-            reviewed = dt.date.fromisoformat(reviewed)
-        except ValueError:
-            out.error(path, line_of(raw, "reviewed_on"), f"reviewed_on {reviewed!r} is not a date (YYYY-MM-DD)")
-            reviewed = None
-    if not isinstance(reviewed, dt.date):
-        reviewed = None
+    value = raw.get("reviewed_on")
+    reviewed = _date(value) if value is not None else None
+    if value is not None and reviewed is None:
+        out.error(path, line_of(raw, "reviewed_on"), f"reviewed_on {value!r} is not a date (YYYY-MM-DD)")
     return Review(reviewed, status, str(raw.get("note") or ""))
 
 

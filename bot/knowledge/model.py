@@ -158,12 +158,12 @@ class KnowledgeBase:
     def local_services(self, topic: str, region: str) -> list[Service]:
         """Services for the topic that serve the region: its own first, then its parent region's (a district's
         service serves the towns within it unless it names them in `not_for`)."""
-        found: list[Service] = []
+        found: dict[str, Service] = {}
         for region_id in self.scope.region_chain(region):
             for service in self._by_topic_region.get((topic, region_id), []):
-                if region not in service.not_for and service not in found:
-                    found.append(service)
-        return found
+                if region not in service.not_for:
+                    found.setdefault(service.id, service)
+        return list(found.values())
 
     def national_services(self, topic: str) -> list[Service]:
         """Nationwide services for the topic."""

@@ -103,7 +103,7 @@ def render_service(service: Service, lang: str, now: dt.datetime | None = None) 
         lines.append(f"   🌐 {isolate(service.website, lang)}")
     if not service.review.verified:
         lines.append("   ⚠ " + _("Details not verified: please check the official page before you go."))
-    today = (now or dt.datetime.now()).date()
+    today = hours.berlin_today(now)
     for fact in service.depends_on:
         if fact.is_due(today):
             lines.append("   ⚠ " + changed_note(fact, service.website, lang))
@@ -154,7 +154,7 @@ def render_topic(
     elif not text.review.verified and official:
         notes.append(_("This summary has not been checked by an editor yet. Please confirm on the official page: {url}")
                      .format(url=isolate(official, lang)))
-    today = (now or dt.datetime.now()).date()
+    today = hours.berlin_today(now)
     for fact in kb.due_facts(topic, today):
         notes.append(changed_note(fact, official, lang))
     if notes:
